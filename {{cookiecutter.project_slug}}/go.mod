@@ -1,0 +1,3 @@
+module {{ cookiecutter.go_module }}
+
+go 1.25.0

