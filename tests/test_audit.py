@@ -1,0 +1,303 @@
+"""The generated project's wheel_audit.py, on real cross-built wheels and on deliberately broken copies."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import hashlib
+import importlib.util
+import io
+import os
+import platform
+import struct
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from install_schemes import uv
+
+TARGETS = ("linux/amd64", "linux/arm64", "darwin/amd64", "darwin/arm64", "windows/amd64")
+SCRIPT = "my_go_tool-0.1.0.data/scripts/my-go-tool"
+LINUX_X86_64 = "manylinux_2_17_x86_64.manylinux2014_x86_64.musllinux_1_1_x86_64"
+
+
+def hatchling_mode_issue(finding: Any) -> bool:
+    """KNOWN ISSUE, tolerated for now: hatchling writes the .dist-info entries with mode 0o644,
+    without the S_IFREG type bit. Tighten (drop this filter) once hatch_build.py normalises the
+    modes; test_build_writes_regular_file_entries then XPASSes, strictly, to say so."""
+    return finding.check == "entry-type" and ".dist-info/" in finding.message.split(":")[0]
+
+
+@pytest.fixture(scope="session")
+def audit(default_project: Path) -> ModuleType:
+    """wheel_audit.py as the default project renders it, imported as a module."""
+    spec = importlib.util.spec_from_file_location("wheel_audit", default_project / "wheel_audit.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["wheel_audit"] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def built(default_project: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """One wheel per target, as the build hook writes them."""
+    out = tmp_path_factory.mktemp("audit-wheels")
+    wheels = {}
+    for target in TARGETS:
+        folder = out / target.replace("/", "_")
+        env = {**os.environ, "GO_WHEEL_TARGET": target}
+        subprocess.run([uv(), "build", "--wheel", "--out-dir", str(folder)], cwd=default_project, env=env, check=True)
+        (wheels[target],) = folder.glob("*.whl")
+    return wheels
+
+
+@pytest.fixture(scope="session")
+def good(built: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The built wheels with only their zip modes normalised: the base for every broken copy."""
+    out = tmp_path_factory.mktemp("normalised")
+    return {target: rewrite(wheel, out / target.replace("/", "_")) for target, wheel in built.items()}
+
+
+def rewrite(
+    wheel: Path,
+    out: Path,
+    *,
+    platform_tag: str | None = None,
+    retag_metadata: bool = True,
+    replace: dict[str, bytes] | None = None,
+    modes: dict[str, int] | None = None,
+) -> Path:
+    """A copy of WHEEL, consistent as a hand-made wheel would be: new tags in the name and in WHEEL,
+    entries replaced or added, RECORD recomputed. Modes are normalised unless MODES says otherwise."""
+    replace, modes = replace or {}, modes or {}
+    dist, version, python, abi, old_platform = wheel.name.removesuffix(".whl").split("-")
+    platform_tag = platform_tag or old_platform
+    with zipfile.ZipFile(wheel) as source:
+        contents = {info.filename: source.read(info) for info in source.infolist()}
+    contents.update(replace)
+    record = next(name for name in contents if name.endswith(".dist-info/RECORD"))
+    wheel_file = record.replace("/RECORD", "/WHEEL")
+    if retag_metadata:
+        lines = [line for line in contents[wheel_file].decode().splitlines() if not line.startswith("Tag:")]
+        lines += [f"Tag: {python}-{abi}-{tag}" for tag in platform_tag.split(".")]
+        contents[wheel_file] = ("\n".join(lines) + "\n").encode()
+    rows = io.StringIO()
+    writer = csv.writer(rows, lineterminator="\n")
+    for name, data in contents.items():
+        if name != record:
+            digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+            writer.writerow([name, f"sha256={digest}", len(data)])
+    writer.writerow([record, "", ""])
+    contents[record] = rows.getvalue().encode()
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / f"{dist}-{version}-{python}-{abi}-{platform_tag}.whl"
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
+        for name in [*(n for n in contents if n != record), record]:
+            info = zipfile.ZipInfo(name, date_time=(2020, 2, 2, 0, 0, 0))
+            info.create_system = 3  # Unix, so installers read the mode
+            info.external_attr = modes.get(name, 0o100755 if "/scripts/" in name else 0o100644) << 16
+            copy.writestr(info, contents[name], zipfile.ZIP_DEFLATED)
+    return target
+
+
+def script_of(wheel: Path) -> bytes:
+    with zipfile.ZipFile(wheel) as archive:
+        return archive.read(next(name for name in archive.namelist() if "/scripts/" in name))
+
+
+def checks(findings) -> list[str]:
+    return sorted(finding.check for finding in findings)
+
+
+def message(findings, check: str) -> str:
+    (found,) = [str(finding) for finding in findings if finding.check == check]
+    return found
+
+
+# --- the real wheels ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_real_wheels_pass(audit: ModuleType, built: dict[str, Path], target: str) -> None:
+    findings = audit.audit_wheel(built[target])
+    assert [str(f) for f in findings if not hatchling_mode_issue(f)] == []
+
+
+@pytest.mark.xfail(strict=True, reason="KNOWN ISSUE: hatchling writes .dist-info modes without S_IFREG; drop this mark")
+def test_build_writes_regular_file_entries(audit: ModuleType, built: dict[str, Path]) -> None:
+    findings = [finding for wheel in built.values() for finding in audit.audit_wheel(wheel)]
+    assert [str(finding) for finding in findings if finding.check == "entry-type"] == []
+
+
+def test_go_signs_darwin_arm64_and_targets_macos_12(audit: ModuleType, built: dict[str, Path]) -> None:
+    """What the tags rest on: Go's linker signs arm64 ad hoc, and go.mod's Go needs macOS 12."""
+    assert built["darwin/arm64"].name.endswith("-macosx_12_0_arm64.whl")
+    (arm64,) = audit.macho_slices(script_of(built["darwin/arm64"]))
+    (x86_64,) = audit.macho_slices(script_of(built["darwin/amd64"]))
+    assert (arm64.arch, arm64.minos, arm64.signed) == ("arm64", (12, 0), True)
+    assert (x86_64.arch, x86_64.minos) == ("x86_64", (12, 0))
+
+
+def test_command_line_passes_clean_wheels(audit: ModuleType, good: dict[str, Path], capsys) -> None:
+    assert audit.main([str(wheel) for wheel in good.values()]) == 0
+    assert capsys.readouterr().out.count(": ok\n") == len(TARGETS)
+
+
+def test_dist_checks_pass_clean_wheels(audit: ModuleType, good: dict[str, Path]) -> None:
+    assert [str(finding) for finding in audit.run_dist_checks(list(good.values()))] == []
+
+
+def test_dist_checks_say_how_to_install_a_missing_tool(
+    audit: ModuleType, good: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(audit, "_tool", lambda module, executable: None)
+    findings = audit.run_dist_checks([good["linux/amd64"]])
+    assert checks(findings) == ["check-wheel-contents", "twine"]
+    assert "pip install twine" in message(findings, "twine")
+    assert "pip install check-wheel-contents" in message(findings, "check-wheel-contents")
+
+
+def test_rendered_script_runs_standalone(default_project: Path, built: dict[str, Path], good: dict[str, Path]) -> None:
+    script = [sys.executable, str(default_project / "wheel_audit.py")]
+    clean = subprocess.run([*script, *map(str, good.values())], capture_output=True, text=True)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    raw = subprocess.run([*script, str(built["linux/amd64"])], capture_output=True, text=True)
+    problems = [line.strip() for line in raw.stdout.splitlines() if line.startswith("  [")]
+    # KNOWN ISSUE (see hatchling_mode_issue): until the hook normalises modes, only these may fail.
+    assert all(line.startswith("[entry-type] my_go_tool-0.1.0.dist-info/") for line in problems), raw.stdout
+    assert raw.returncode == (1 if problems else 0), raw.stdout + raw.stderr
+
+
+# --- mislabelled copies: each mistake is reported, by name ---------------------------------------
+
+
+def test_retagged_arm64_wheel_is_caught(audit: ModuleType, good: dict[str, Path], tmp_path: Path) -> None:
+    wrong = rewrite(good["linux/arm64"], tmp_path, platform_tag=LINUX_X86_64)
+    findings = audit.audit_wheel(wrong)
+    assert checks(findings) == ["binary-arch"]
+    text = message(findings, "binary-arch")
+    assert wrong.name in text
+    assert "EM_AARCH64" in text and "need EM_X86_64" in text and "manylinux_2_17_x86_64" in text
+
+
+def test_renamed_wheel_without_new_metadata_is_caught(audit: ModuleType, good: dict[str, Path], tmp_path: Path) -> None:
+    wrong = rewrite(good["linux/arm64"], tmp_path, platform_tag=LINUX_X86_64, retag_metadata=False)
+    findings = audit.audit_wheel(wrong)
+    assert checks(findings) == ["binary-arch", "metadata"]
+    assert "WHEEL declares tags" in message(findings, "metadata")
+
+
+@pytest.mark.skipif(
+    sys.platform != "linux" or platform.machine() != "x86_64", reason="needs this machine's /bin/ls to be x86_64 glibc"
+)
+def test_glibc_binary_newer_than_its_manylinux_tag_is_caught(
+    audit: ModuleType, good: dict[str, Path], tmp_path: Path
+) -> None:
+    ls = Path("/bin/ls").read_bytes()
+    wrong = rewrite(good["linux/amd64"], tmp_path, platform_tag="manylinux_2_17_x86_64", replace={SCRIPT: ls})
+    findings = audit.audit_wheel(wrong)
+    assert checks(findings) == ["glibc"]
+    text = message(findings, "glibc")
+    assert "needs GLIBC_2." in text and "manylinux_2_17_x86_64 promises only glibc 2.17" in text
+    # under the build hook's usual tags, the musllinux one wants it static as well
+    both = audit.audit_wheel(rewrite(good["linux/amd64"], tmp_path / "all", replace={SCRIPT: ls}))
+    assert checks(both) == ["glibc", "static"]
+    assert "musllinux_1_1_x86_64 needs a static binary" in message(both, "static")
+
+
+def test_macos_tag_older_than_the_binary_is_caught(audit: ModuleType, good: dict[str, Path], tmp_path: Path) -> None:
+    wrong = rewrite(good["darwin/amd64"], tmp_path, platform_tag="macosx_10_9_x86_64")
+    findings = audit.audit_wheel(wrong)
+    assert checks(findings) == ["macos-version"]
+    assert "needs macOS 12.0" in message(findings, "macos-version")
+    assert "macosx_10_9_x86_64 promises 10.9" in message(findings, "macos-version")
+
+
+def test_unsigned_arm64_binary_is_caught(audit: ModuleType, good: dict[str, Path], tmp_path: Path) -> None:
+    unsigned = without_code_signature(script_of(good["darwin/arm64"]))
+    wrong = rewrite(good["darwin/arm64"], tmp_path, replace={SCRIPT: unsigned})
+    findings = audit.audit_wheel(wrong)
+    assert checks(findings) == ["codesign"]
+    assert "LC_CODE_SIGNATURE" in message(findings, "codesign")
+
+
+def test_second_exe_is_caught(audit: ModuleType, good: dict[str, Path], tmp_path: Path) -> None:
+    extra = "my_go_tool-0.1.0.data/scripts/helper.exe"
+    binary = script_of(good["windows/amd64"])
+    wrong = rewrite(good["windows/amd64"], tmp_path, replace={extra: binary})
+    findings = audit.audit_wheel(wrong)
+    assert checks(findings) == ["exe", "scripts", "scripts"]
+    assert "exactly one file under .data/scripts/ (my-go-tool.exe), found 2" in str(findings)
+    assert "helper.exe should be named my-go-tool.exe" in str(findings)
+    assert "exactly one .exe" in message(findings, "exe")
+
+
+def test_dropped_exec_bit_is_caught(audit: ModuleType, good: dict[str, Path], tmp_path: Path) -> None:
+    wrong = rewrite(good["linux/amd64"], tmp_path, modes={SCRIPT: 0o100644})
+    findings = audit.audit_wheel(wrong)
+    assert checks(findings) == ["entry-mode"]
+    assert f"{SCRIPT}: zip mode 0o100644, needs 0o100755" in message(findings, "entry-mode")
+
+
+def test_binary_for_another_os_is_caught(audit: ModuleType, good: dict[str, Path], tmp_path: Path) -> None:
+    elf = script_of(good["linux/amd64"])
+    wrong = rewrite(good["windows/amd64"], tmp_path, replace={SCRIPT + ".exe": elf})
+    findings = audit.audit_wheel(wrong)
+    assert checks(findings) == ["binary-os"]
+    assert "is ELF, but win_amd64 needs PE" in message(findings, "binary-os")
+
+
+def test_command_line_lists_every_problem(audit: ModuleType, good: dict[str, Path], tmp_path: Path, capsys) -> None:
+    wrong = rewrite(good["linux/arm64"], tmp_path, platform_tag=LINUX_X86_64, modes={SCRIPT: 0o100600})
+    assert audit.main([str(good["linux/amd64"]), str(wrong)]) == 1
+    out = capsys.readouterr().out
+    assert f"{good['linux/amd64'].name}: ok" in out
+    assert f"{wrong.name}: FAIL" in out
+    assert "[binary-arch]" in out and "[entry-mode]" in out
+
+
+@pytest.mark.parametrize(
+    ("tag", "why"),
+    [
+        ("linux_x86_64", "plain linux_* tags"),
+        ("manylinux_2_17_sparc64", "arch 'sparc64'"),
+        ("manylinux2014_riscv64", "manylinux2014 is defined only for"),
+        ("musllinux_1_2_mips", "arch 'mips'"),
+        ("macosx_12_3_arm64", "use macosx_13_0_arm64"),
+        ("macosx_10_9_arm64", "arm64 Macs start at macOS 11"),
+        ("macosx_11_0_ppc", "arch 'ppc'"),
+        ("win_ia64", "PyPI accepts"),
+    ],
+)
+def test_tags_pypi_or_installers_refuse_are_caught(audit: ModuleType, tag: str, why: str) -> None:
+    _tags, _platforms, findings = audit.check_filename(Path(f"my_go_tool-0.1.0-py3-none-{tag}.whl"))
+    assert checks(findings) == ["platform-tag"]
+    assert why in message(findings, "platform-tag")
+
+
+@pytest.mark.parametrize(
+    "tag",
+    ["manylinux_2_28_riscv64", "musllinux_1_2_armv7l", "manylinux1_i686", "macosx_10_13_universal2", "win32"],
+)
+def test_tags_pypi_accepts_pass(audit: ModuleType, tag: str) -> None:
+    _tags, platforms, findings = audit.check_filename(Path(f"my_go_tool-0.1.0-py3-none-{tag}.whl"))
+    assert (findings, len(platforms)) == ([], 1)
+
+
+def without_code_signature(binary: bytes) -> bytes:
+    """The thin 64-bit Mach-O with its LC_CODE_SIGNATURE turned into an LC_DATA_IN_CODE of the same shape."""
+    lc_code_signature, lc_data_in_code = 0x1D, 0x29
+    magic, _cpu, _sub, _type, ncmds = struct.unpack_from("<IiiII", binary)
+    assert magic == 0xFEEDFACF
+    patched, offset = bytearray(binary), 32  # sizeof(mach_header_64)
+    for _ in range(ncmds):
+        command, size = struct.unpack_from("<II", patched, offset)
+        if command == lc_code_signature:
+            struct.pack_into("<I", patched, offset, lc_data_in_code)
+        offset += size
+    assert patched != binary
+    return bytes(patched)
