@@ -81,3 +81,18 @@ def make_copier(template: Path, where: Path, **answers: str) -> Path:
 def default_project(template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The default project, from cookiecutter (how our users start)."""
     return make_cookie(template, tmp_path_factory.mktemp("default"))
+
+
+def path_without_go() -> str:
+    """PATH minus every folder that holds a `go`: the project must bring its own."""
+    folders = os.environ["PATH"].split(os.pathsep)
+    return os.pathsep.join(folder for folder in folders if not os.access(Path(folder, "go"), os.X_OK))
+
+
+def run_nox(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The generated project's own noxfile, on a machine where Go is not installed."""
+    env = {key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "GOROOT")}
+    env["PATH"] = path_without_go()
+    assert shutil.which("go", path=env["PATH"]) is None
+    command = [sys.executable, "-m", "nox", *args]
+    return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)

