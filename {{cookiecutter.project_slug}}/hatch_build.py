@@ -125,13 +125,18 @@ def host_target() -> str:
     return f"{goos}/{HOST_ARCHES.get(machine, machine)}"
 
 
-def parse_target(text: str) -> tuple[str, str]:
-    if text not in KNOWN_TARGETS:
+def chosen_target() -> tuple[str, str]:
+    """$GO_WHEEL_TARGET, or the host; either must be a target this hook can tag."""
+    wanted = os.environ.get("GO_WHEEL_TARGET")
+    target = wanted or host_target()
+    if target not in KNOWN_TARGETS:
+        where = f"GO_WHEEL_TARGET={target!r}" if wanted else f"This machine ({target})"
         raise BuildError(
-            f"GO_WHEEL_TARGET={text!r} is not a target this project builds. "
-            f"Known targets: {', '.join(KNOWN_TARGETS)}. Add a new one in hatch_build.py."
+            f"{where} is not a target this project can build a wheel for. "
+            f"Known targets: {', '.join(KNOWN_TARGETS)}. A new one needs its platform tag "
+            "in hatch_build.py's tables."
         )
-    goos, goarch = text.split("/")
+    goos, goarch = target.split("/")
     return goos, goarch
 
 
@@ -303,7 +308,7 @@ class GoBinaryBuildHook(BuildHookInterface):
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
         if self.target_name != "wheel":
             return
-        goos, goarch = parse_target(os.environ.get("GO_WHEEL_TARGET") or host_target())
+        goos, goarch = chosen_target()
         binary = self._build_binary(goos, goarch)
         build_data["shared_scripts"][str(binary)] = binary.name
         build_data["pure_python"] = False
