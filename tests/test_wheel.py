@@ -101,3 +101,15 @@ def test_pip_install_from_source_builds_the_binary(default_project: Path, tmp_pa
     assert done.returncode == 0, done.stderr
     command = Path(venv_python(venv)).parent / "my-go-tool"
     assert subprocess.run([command, "--version"], capture_output=True, text=True).stdout.strip() == VERSION_LINE
+
+
+def test_installer_keeps_the_executable_bit(host_wheel: Path, tmp_path: Path) -> None:
+    """pypa/installer, the reference installer that distro packagers use, as well as pip and uv."""
+    venv = tmp_path / "venv"
+    subprocess.run([uv(), "venv", "-q", str(venv)], check=True)
+    python = venv_python(venv)
+    subprocess.run([uv(), "pip", "install", "-q", "--python", python, "installer"], check=True)
+    subprocess.run([python, "-m", "installer", str(host_wheel)], check=True)
+    command = Path(python).parent / "my-go-tool"
+    assert command.stat().st_mode & 0o111 == 0o111
+    assert subprocess.run([command, "--version"], capture_output=True, text=True).stdout.strip() == VERSION_LINE

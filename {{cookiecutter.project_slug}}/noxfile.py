@@ -147,8 +147,8 @@ def print_table(session: nox.Session, built: dict[str, Path]) -> None:
 
 
 # --- Releasing: smoke, check-version, checksums and publish (README: "Releasing") ---
-# The release workflow runs these sessions and nothing else, so a release can be
-# rehearsed here step by step.
+# The workflows do their work through these sessions (and lint, tests, wheels), so a
+# release can be rehearsed here step by step.
 
 COMMAND = "{{ cookiecutter.command_name }}"
 DISTRIBUTION = PYPROJECT["project"]["name"]
@@ -187,12 +187,12 @@ def require_dist(session: nox.Session) -> list[Path]:
     """dist/'s files, all of pyproject.toml's version; the session fails otherwise."""
     files = dist_files()
     if not files:
-        session.error("dist/ holds no wheel or sdist: build them with `nox -s wheels` first.")
+        session.error("dist/ holds no wheel or sdist: build them with `nox -s wheels` first")
     stale = [path.name for path in files if artifact_version(path) != Version(VERSION)]
     if stale:
         session.error(
             f"dist/ holds files of another version than pyproject.toml's {VERSION}: "
-            f"{', '.join(stale)}. Rebuild with `nox -s wheels`."
+            f"{', '.join(stale)}. Rebuild with `nox -s wheels`"
         )
     return files
 
@@ -213,7 +213,7 @@ def install_host_wheel(session: nox.Session) -> Path:
         session.error(
             f"No wheel in dist/ fits this machine ({here}). dist/ holds:\n{held}\n"
             "Build the missing one with `nox -s wheels -- GOOS/GOARCH`, after adding the "
-            "target to pyproject.toml if it is not there."
+            "target to pyproject.toml if it is not there"
         )
     session.log(f"{fitting[0].name} fits this machine")
     runtime = PYPROJECT["project"].get("dependencies", [])
@@ -248,7 +248,7 @@ def check_version(session: nox.Session) -> None:
             f"Not releasing: the tag is {tag}, but pyproject.toml says version = "
             f'"{VERSION}", whose tag is v{VERSION}. The version has one home, pyproject.toml: '
             f"set it there and commit, then move the tag: `git tag -d {tag} && git push "
-            f"origin :refs/tags/{tag}`, `git tag vX.Y.Z && git push origin vX.Y.Z`."
+            f"origin :refs/tags/{tag}`, `git tag vX.Y.Z && git push origin vX.Y.Z`"
         )
     files = require_dist(session)
     wheel = install_host_wheel(session)
@@ -257,7 +257,7 @@ def check_version(session: nox.Session) -> None:
         session.error(
             f"Not releasing: `{COMMAND} --version` from {wheel.name} prints {printed!r}, "
             f"not '{COMMAND} {VERSION}'. The build hook links the version from pyproject.toml "
-            "into the binary (-X main.version): check cmd/ and hatch_build.py."
+            "into the binary (-X main.version): check cmd/ and hatch_build.py"
         )
     session.log(
         f"{tag or 'no tag'}, pyproject.toml, the {len(files)} files in dist/ and "
@@ -307,13 +307,16 @@ def resolve_index(options: argparse.Namespace) -> Index:
     else:
         name = options.repository or os.environ.get("TWINE_REPOSITORY") or "pypi"
         twine_args = ["--repository", name]
-        config = configparser.ConfigParser()
-        config.read(Path("~/.pypirc").expanduser())
+        config = configparser.RawConfigParser()  # as twine reads it
+        try:
+            config.read(Path("~/.pypirc").expanduser())
+        except configparser.Error as error:
+            raise PublishError(f"~/.pypirc cannot be read: {error}") from None
         url = config.get(name, "repository", fallback="") or KNOWN_INDEXES.get(name, ("", ""))[0]
         if not url:
             raise PublishError(
                 f"twine knows no repository named {name!r}: add it to ~/.pypirc "
-                f"([{name}] with repository = URL) or pass --repository-url URL."
+                f"([{name}] with repository = URL) or pass --repository-url URL"
             )
     simple = options.index_url
     if not simple:
@@ -350,17 +353,19 @@ def _fetch(url: str, accept: str = "*/*") -> tuple[bytes, str, str]:
                 return response.read(), response.headers.get("Content-Type", ""), response.geturl()
     except urllib.error.HTTPError:
         raise
-    except (urllib.error.URLError, OSError) as error:
+    except (urllib.error.URLError, OSError, ValueError) as error:
         reason = getattr(error, "reason", error)
         raise PublishError(
             f"Cannot reach the package index at {url}: {reason}. Check the address "
-            "(--repository, --repository-url, --index-url) and the network. Nothing was uploaded."
+            "(--repository, --repository-url, --index-url) and the network. Nothing was uploaded"
         ) from None
 
 
 def index_files(index: Index, project: str) -> dict[str, tuple[str, str | None]]:
     """filename -> (url, sha256 or None) of every file the index lists for project."""
-    page = urllib.parse.urljoin(index.simple_url.rstrip("/") + "/", canonicalize_name(project) + "/")
+    page = urllib.parse.urljoin(
+        index.simple_url.rstrip("/") + "/", canonicalize_name(project) + "/"
+    )
     accept = "application/vnd.pypi.simple.v1+json, text/html;q=0.1"
     try:
         body, content_type, final_url = _fetch(page, accept)
@@ -373,12 +378,12 @@ def index_files(index: Index, project: str) -> dict[str, tuple[str, str | None]]
             except urllib.error.HTTPError:
                 raise PublishError(
                     f"{index.simple_url} is not a package index (HTTP {error.code}). Pass the "
-                    "index's simple API address with --index-url. Nothing was uploaded."
+                    "index's simple API address with --index-url. Nothing was uploaded"
                 ) from None
             return {}
         raise PublishError(
             f"The package index answered HTTP {error.code} {error.reason} for {page}. "
-            "Nothing was uploaded."
+            "Nothing was uploaded"
         ) from None
     files: dict[str, tuple[str, str | None]] = {}
     if "json" in content_type:
@@ -403,13 +408,11 @@ def index_sha256(url: str, listed: str | None) -> str:
     try:
         body, _, _ = _fetch(url)
     except urllib.error.HTTPError as error:
-        raise PublishError(f"Cannot download {url} to compare it: HTTP {error.code}.") from None
+        raise PublishError(f"Cannot download {url} to compare it: HTTP {error.code}") from None
     return hashlib.sha256(body).hexdigest()
 
 
-def compare_with_index(
-    index: Index, files: list[Path]
-) -> tuple[list[Path], list[Path], list[str]]:
+def compare_with_index(index: Index, files: list[Path]) -> tuple[list[Path], list[Path], list[str]]:
     """dist/'s files split into (missing from the index, there already), and the conflicts."""
     listed = index_files(index, DISTRIBUTION)
     missing, present, conflicts = [], [], []
@@ -471,12 +474,14 @@ def publish(session: nox.Session) -> None:
         index = resolve_index(options)
     except PublishError as error:
         session.error(str(error))
-    ambient_identity = "ACTIONS_ID_TOKEN_REQUEST_URL" in os.environ or "SIGSTORE_ID_TOKEN" in os.environ
+    ambient_identity = (
+        "ACTIONS_ID_TOKEN_REQUEST_URL" in os.environ or "SIGSTORE_ID_TOKEN" in os.environ
+    )
     if options.attestations and not ambient_identity:
         session.error(
             "--attestations signs with the CI's OIDC identity, which only a GitHub Actions "
             "job with `permissions: id-token: write` has (release.yml's publish job). Leave "
-            "it out elsewhere; PyPI takes attestations only from trusted publishing."
+            "it out elsewhere; PyPI takes attestations only from trusted publishing"
         )
     files = require_dist(session)
     session.install(*PUBLISH_REQUIREMENTS)
@@ -490,7 +495,7 @@ def publish(session: nox.Session) -> None:
             f"{DISTRIBUTION} {VERSION} is already on {index.upload_url} with different files:\n"
             + "\n".join(conflicts)
             + "\nAn index never replaces a file, so dist/ cannot become that release. Release "
-            "a new version: bump `version` in pyproject.toml, commit, tag. Nothing was uploaded."
+            "a new version: bump `version` in pyproject.toml, commit, tag. Nothing was uploaded"
         )
     for path in present:
         session.log(f"already on the index, identical: {path.name}")
@@ -511,7 +516,7 @@ def publish(session: nox.Session) -> None:
         uploads += [f"{path}.publish.attestation" for path in missing]
     status, output = run_streaming(session, [*command, *uploads])
     if status == 0:
-        session.log(f"Uploaded {len(missing)} files to {index.upload_url}.")
+        session.log(f"Uploaded to {index.upload_url}: {', '.join(path.name for path in missing)}")
         return
     try:  # what did arrive? A re-run skips those.
         missing, present, conflicts = compare_with_index(index, files)
@@ -520,10 +525,16 @@ def publish(session: nox.Session) -> None:
     if not missing and not conflicts:
         session.warn("twine reported an error, but every file is now on the index, identical.")
         return
+    if conflicts:
+        session.error(
+            f"Meanwhile other files of {DISTRIBUTION} {VERSION} reached {index.upload_url}:\n"
+            + "\n".join(conflicts)
+            + "\nRelease a new version: bump `version` in pyproject.toml, commit, tag"
+        )
     session.error(
         f"twine upload to {index.upload_url} failed. {upload_hint(output)}\n"
         f"On the index now: {len(present)} of {len(files)} files. `nox -s publish` is safe to "
-        "run again once that is fixed: it uploads only what is missing."
+        "run again once that is fixed: it uploads only what is missing"
     )
 
 
