@@ -46,6 +46,11 @@ AUDIT_REQUIREMENTS = ["macholib>=1.16", "pyelftools>=0.31", "pefile>=2023.2.7", 
 AUDIT_REQUIREMENTS += ["check-wheel-contents>=0.6", "packaging>=24"]
 
 
+def reinstall_flag(session: nox.Session) -> str:
+    """Reinstall even at the same version: uv and pip spell it differently."""
+    return "--reinstall" if session.venv_backend == "uv" else "--force-reinstall"
+
+
 def install_toolchain(session: nox.Session) -> dict[str, str]:
     """Install the pinned Go (and zig) into the session; return the env Go needs."""
     pins = nox.project.dependency_groups(PYPROJECT, "toolchain")
@@ -72,7 +77,7 @@ def tests(session: nox.Session) -> None:
     session.run("python", "-m", "build", "--wheel", "--installer=uv", "--outdir", str(wheel_dir))
     wheel = next(wheel_dir.glob("*.whl"))
     session.install(*nox.project.dependency_groups(PYPROJECT, "test"))
-    session.install("--reinstall", str(wheel))
+    session.install(reinstall_flag(session), str(wheel))
     session.run("pytest", *session.posargs)
 
 
@@ -219,10 +224,9 @@ def install_host_wheel(session: nox.Session) -> Path:
     runtime = PYPROJECT["project"].get("dependencies", [])
     if runtime:
         session.install(*runtime)
-    reinstall = "--reinstall" if session.venv_backend == "uv" else "--force-reinstall"
     # Only dist/, and only a wheel: never this version's sdist, nor another release.
     only_dist = ["--no-index", "--find-links", "dist", "--only-binary", ":all:", "--no-deps"]
-    session.install(reinstall, *only_dist, f"{DISTRIBUTION}=={VERSION}")
+    session.install(reinstall_flag(session), *only_dist, f"{DISTRIBUTION}=={VERSION}")
     return fitting[0]
 
 
