@@ -96,3 +96,11 @@ def run_nox(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     assert shutil.which("go", path=env["PATH"]) is None
     command = [sys.executable, "-m", "nox", *args]
     return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
+
+
+def uv_build(project: Path, out: Path, kind: str = "--wheel", target: str | None = None) -> Path:
+    """`uv build` the project (for TARGET, if given) into OUT; return the one file it wrote."""
+    env = {**os.environ, "GO_WHEEL_TARGET": target} if target else None
+    subprocess.run(["uv", "build", kind, "--out-dir", str(out)], cwd=project, env=env, check=True)
+    (artifact,) = [*out.glob("*.whl"), *out.glob("*.tar.gz")]  # uv also writes a .gitignore there
+    return artifact

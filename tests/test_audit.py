@@ -7,7 +7,6 @@ import csv
 import hashlib
 import importlib.util
 import io
-import os
 import platform
 import struct
 import subprocess
@@ -17,7 +16,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from install_schemes import uv
+from conftest import uv_build
 
 TARGETS = ("linux/amd64", "linux/arm64", "darwin/amd64", "darwin/arm64", "windows/amd64")
 SCRIPT = "my_go_tool-0.1.0.data/scripts/my-go-tool"
@@ -38,21 +37,12 @@ def audit(default_project: Path) -> ModuleType:
 def built(default_project: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """One wheel per target, as the build hook writes them."""
     out = tmp_path_factory.mktemp("audit-wheels")
-    wheels = {}
-    for target in TARGETS:
-        folder = out / target.replace("/", "_")
-        env = {**os.environ, "GO_WHEEL_TARGET": target}
-        subprocess.run([uv(), "build", "--wheel", "--out-dir", str(folder)], cwd=default_project, env=env, check=True)
-        (wheels[target],) = folder.glob("*.whl")
-    return wheels
+    return {target: uv_build(default_project, out / target.replace("/", "_"), target=target) for target in TARGETS}
 
 
 @pytest.fixture(scope="session")
 def sdist(default_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("audit-sdist")
-    subprocess.run([uv(), "build", "--sdist", "--out-dir", str(out)], cwd=default_project, check=True)
-    (archive,) = out.glob("*.tar.gz")
-    return archive
+    return uv_build(default_project, tmp_path_factory.mktemp("audit-sdist"), "--sdist")
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import uv_build
 from install_schemes import SCHEMES, install, uv, venv_python
 from packaging.tags import sys_tags
 from packaging.utils import parse_wheel_filename
@@ -20,10 +21,7 @@ VERSION_LINE = "my-go-tool 0.1.0"
 
 @pytest.fixture(scope="session")
 def host_wheel(default_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([uv(), "build", "--wheel", "--out-dir", str(out)], cwd=default_project, check=True)
-    (wheel,) = out.glob("*.whl")
-    return wheel
+    return uv_build(default_project, tmp_path_factory.mktemp("wheel"))
 
 
 def test_wheel_carries_the_binary_as_its_one_script(host_wheel: Path) -> None:
