@@ -89,9 +89,9 @@ def path_without_go() -> str:
     return os.pathsep.join(folder for folder in folders if not os.access(Path(folder, "go"), os.X_OK))
 
 
-def run_nox(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """The generated project's own noxfile, on a machine where Go is not installed."""
-    env = {key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "GOROOT")}
+def run_nox(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The generated project's own noxfile, on a machine where Go is not installed (ENV: extra variables)."""
+    env = {key: value for key, value in {**os.environ, **(env or {})}.items() if key not in ("VIRTUAL_ENV", "GOROOT")}
     env["PATH"] = path_without_go()
     assert shutil.which("go", path=env["PATH"]) is None
     command = [sys.executable, "-m", "nox", *args]

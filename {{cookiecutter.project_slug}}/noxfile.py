@@ -108,20 +108,18 @@ def wheels(session: nox.Session) -> None:
             "Targets are listed in pyproject.toml, [tool.hatch.build.targets.wheel.hooks.custom]."
         )
     env = install_toolchain(session)
-    # The build runs in this session (no isolation), with the hook's own requirements.
-    session.install(*PYPROJECT["build-system"]["requires"], "build", *AUDIT_REQUIREMENTS)
+    # The builds run in this session (no isolation), with the hook's own requirements.
+    session.install(*PYPROJECT["build-system"]["requires"], *AUDIT_REQUIREMENTS)
     staging = Path(session.create_tmp(), "dist")
     shutil.rmtree(staging, ignore_errors=True)
-    built: dict[str, Path] = {}  # target (or "sdist") -> the file its build added
-    for number, target in enumerate(targets, 1):
-        session.log(f"[{number}/{len(targets)}] {target}")
-        build_env = {**env, "GO_WHEEL_TARGET": target}
-        built[target] = build_one(session, staging, "--wheel", build_env)
-    session.log("[sdist]")
-    built["sdist"] = build_one(session, staging, "--sdist", env)
-    wheel_files = [str(path) for label, path in built.items() if label != "sdist"]
-    session.run("python", "wheel_audit.py", "--dist-checks", *wheel_files)
-    session.run("twine", "check", "--strict", str(built["sdist"]))
+    manifest = staging.with_name("built.json")
+    manifest.unlink(missing_ok=True)
+    build = ["python", "build_matrix.py", "--out", str(staging), "--manifest", str(manifest)]
+    session.run(*build, *targets, env=env)
+    built = {label: staging / name for label, name in json.loads(manifest.read_text()).items()}
+    # build/audit remembers the files that passed, so unchanged ones are not checked again.
+    audit = ["python", "wheel_audit.py", "--dist-checks", "--cache", str(Path("build", "audit"))]
+    session.run(*audit, *map(str, built.values()))
     # Only a complete, audited set replaces what dist/ held.
     dist = Path("dist")
     dist.mkdir(exist_ok=True)
@@ -130,14 +128,6 @@ def wheels(session: nox.Session) -> None:
     for label, artifact in built.items():
         built[label] = Path(shutil.move(str(artifact), dist / artifact.name))
     print_table(session, built)
-
-
-def build_one(session: nox.Session, staging: Path, kind: str, env: dict[str, str]) -> Path:
-    """Run one build into staging (in this session, no isolation); return the file it added."""
-    before = set(staging.glob("*")) if staging.exists() else set()
-    session.run("python", "-m", "build", kind, "--no-isolation", "-o", str(staging), env=env)
-    (added,) = set(staging.glob("*")) - before
-    return added
 
 
 def print_table(session: nox.Session, built: dict[str, Path]) -> None:

@@ -1,8 +1,10 @@
 """Audit the wheels that hatch_build.py writes before they go to PyPI.
 
-    python wheel_audit.py dist/*.whl [--dist-checks]
+    python wheel_audit.py dist/*.whl [--dist-checks] [--cache DIR]
 
 Sdists may be listed too: the audit skips them, --dist-checks runs twine on them.
+With --cache, files that passed are remembered by their sha256 (together with
+this script's own and the checkers' versions) and not checked again.
 
 Each wheel must hold exactly one native binary in <dist>-<version>.data/scripts/,
 and its platform tags must tell the truth about that binary: the right operating
@@ -35,6 +37,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from importlib import metadata
 from importlib.util import find_spec
 from pathlib import Path
 from typing import TypeVar
@@ -561,6 +564,52 @@ def run_dist_checks(paths: Sequence[Path]) -> list[Finding]:
     return findings
 
 
+def checker_identity(command: str, dist_checks: bool) -> str:
+    """Everything besides the file that a pass depends on: this script, the options,
+    and the version of each checking tool."""
+    parts = [sha256_of(Path(__file__)), command, str(dist_checks)]
+    for distribution in ("pyelftools", "macholib", "pefile", "packaging"):
+        parts.append(f"{distribution} {metadata.version(distribution)}")
+    if dist_checks:
+        tools = (("twine", "twine"), ("check_wheel_contents", "check-wheel-contents"))
+        for module, executable in tools:
+            argv = _tool(module, executable) or ["(missing)"]
+            if argv[0] == sys.executable:
+                parts.append(f"{executable} {metadata.version(executable)}")
+            else:  # a copy on PATH: its location and age stand for its version
+                found = Path(argv[0])
+                parts.append(f"{found} {found.stat().st_mtime_ns if found.exists() else 0}")
+    return "\n".join(parts)
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()  # files of a few MB at most
+
+
+class PassCache:
+    """Files that passed this same audit before, one empty file per pass in a folder."""
+
+    def __init__(self, folder: Path | None, identity: str) -> None:
+        self.folder, self.identity = folder, identity
+
+    def _entry(self, path: Path) -> Path | None:
+        if self.folder is None:
+            return None
+        key = hashlib.sha256(f"{self.identity}\n{sha256_of(path)}".encode()).hexdigest()
+        return self.folder / key
+
+    def passed_before(self, path: Path) -> bool:
+        entry = self._entry(path)
+        return entry is not None and entry.is_file()
+
+    def remember(self, paths: Sequence[Path]) -> None:
+        for path in paths:
+            entry = self._entry(path)
+            if entry is not None:
+                entry.parent.mkdir(parents=True, exist_ok=True)
+                entry.touch()
+
+
 def expand(arguments: Sequence[str]) -> list[Path]:
     """Wheel paths from the arguments: files, folders of wheels, or globs the shell left alone."""
     paths: list[Path] = []
@@ -584,27 +633,41 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="also run twine check --strict and check-wheel-contents",
     )
+    parser.add_argument(
+        "--cache", type=Path, help="folder remembering the files that passed, to skip them"
+    )
     options = parser.parse_args(argv)
     paths = expand(options.wheels)
+    identity = checker_identity(options.command, options.dist_checks) if options.cache else ""
+    passes = PassCache(options.cache, identity)
     failed = False
+    checked = []
     for path in paths:
         if not path.is_file():
             findings = [Finding(path.name, "missing", f"{path} does not exist")]
+        elif passes.passed_before(path):
+            print(f"{path.name}: ok (passed this audit before)")
+            continue
         elif path.suffix != ".whl":
             print(f"{path.name}: not a wheel, left to --dist-checks")
+            checked.append(path)
             continue
         else:
             findings = audit_wheel(path, options.command)
+            checked.append(path)
         failed = failed or bool(findings)
         print(f"{path.name}: {'FAIL' if findings else 'ok'}")
         for finding in findings:
             print(f"  [{finding.check}] {finding.message}")
-    if options.dist_checks:
-        extra = run_dist_checks([path for path in paths if path.is_file()])
+    if options.dist_checks and checked:
+        extra = run_dist_checks(checked)
         failed = failed or bool(extra)
         for finding in extra:
             print(f"{finding.wheel}: [{finding.check}] {finding.message}")
-    return 1 if failed else 0
+    if failed:
+        return 1
+    passes.remember(checked)  # only a clean run: dist checks do not say which file failed
+    return 0
 
 
 if __name__ == "__main__":
