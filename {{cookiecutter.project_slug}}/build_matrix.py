@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import sys
 import time
@@ -71,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     built: dict[str, str] = {}
     failed: dict[str, str] = {}
     print(f"building {len(jobs)} artifacts, {workers} at a time", flush=True)
-    with ProcessPoolExecutor(workers) as pool:
+    # spawn, as on Windows and macOS: forking a process that runs threads is unsafe
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         futures = {pool.submit(build, job, str(options.out)): job for job in jobs}
         for future in as_completed(futures):
             job = futures[future]
