@@ -380,7 +380,10 @@ class GoBinaryBuildHook(BuildHookInterface):
         if settings.get("GOWORK", "") not in ("", "off") or LOCAL_REPLACE.search(go_mod):
             return None
         zig = installed_version("ziglang") if USE_CGO else None
-        digest = hashlib.sha256(json.dumps([command, settings, zig], sort_keys=True).encode())
+        # where cgo's `#cgo pkg-config:` lines and zig look for C libraries
+        c_places = {k: v for k, v in env.items() if k.startswith(("PKG_CONFIG", "ZIG_LIB_DIR"))}
+        inputs = [command, settings, zig, c_places]
+        digest = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode())
         for path in project_files(root):
             digest.update(f"{path.relative_to(root).as_posix()} {sha256_of(path)}\n".encode())
         return digest.hexdigest()
