@@ -66,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--manifest", type=Path, required=True, help="JSON file: job -> file")
     parser.add_argument("--jobs", type=int, default=0, help="builds at once (default: CPUs)")
     options = parser.parse_args(argv)
+    if options.jobs < 0:
+        parser.error(f"--jobs {options.jobs}: give 1 or more, or 0 for one per CPU")
     jobs = [*options.targets, SDIST]
     workers = options.jobs or min(len(jobs), usable_cpus())
     options.out.mkdir(parents=True, exist_ok=True)

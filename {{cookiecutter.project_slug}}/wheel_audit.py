@@ -650,7 +650,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             continue
         elif path.suffix != ".whl":
             print(f"{path.name}: not a wheel, left to --dist-checks")
-            checked.append(path)
+            if options.dist_checks:
+                checked.append(path)
             continue
         else:
             findings = audit_wheel(path, options.command)
