@@ -168,7 +168,7 @@ def main() -> None:
     print(f"bench: cold builds, {repeat} paired", flush=True)
     cold_ours, cold_g2w = [], []
     for _ in range(repeat):
-        # Cold means no cache of any kind: the hook's own (build/) goes with Go's and zig's.
+        # Cold: the hook's caches (build/) go with Go's build cache and zig's; the module cache and the nox venv stay.
         shutil.rmtree(project / "build")
         cold_ours.append(timed_with_cpu([*nox, "-R", "-s", "wheels", *ours_targets], cwd=project, env=cold_env(work)))
         cold_g2w.append(timed_with_cpu(g2w_cmd, env=cold_env(work)))

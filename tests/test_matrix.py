@@ -161,6 +161,24 @@ def test_a_target_that_fails_fails_the_session_and_keeps_dist(matrix: Path, tmp_
     assert "go build for windows/amd64 failed" in output
     assert "broken_windows.go" in output
     assert artifact_hashes(project / "dist") == before
+    # one broken file for every target: its error is shown once, under both targets
+    (project / "internal" / "cli" / "broken_windows.go").rename(project / "internal" / "cli" / "broken.go")
+    done = run_nox(project, "-R", "-s", "wheels", "--", "linux/amd64", "windows/amd64")
+    output = done.stdout + done.stderr
+    assert done.returncode != 0 and "\nlinux/amd64, windows/amd64 failed:\n" in output
+    assert output.count("broken.go") == 1 and "2 of 3 builds failed: linux/amd64, windows/amd64" in output
+    assert artifact_hashes(project / "dist") == before
+
+
+def test_builds_at_once_can_be_chosen_and_a_bad_number_is_refused(matrix: Path) -> None:
+    before = artifact_hashes(matrix)
+    one = run_nox(matrix.parent, "-R", "-s", "wheels", env={"GO_WHEEL_JOBS": "1"})
+    assert one.returncode == 0 and "building 12 artifacts, 1 at a time" in one.stdout + one.stderr
+    assert artifact_hashes(matrix) == before
+    bad = run_nox(matrix.parent, "-R", "-s", "wheels", env={"GO_WHEEL_JOBS": "two"})
+    assert bad.returncode != 0
+    assert "GO_WHEEL_JOBS is 'two': give the number of builds to run at once" in bad.stdout + bad.stderr
+    assert artifact_hashes(matrix) == before
 
 
 def test_a_rebuild_with_nothing_changed_reuses_every_binary_and_audit(matrix: Path) -> None:
@@ -191,6 +209,10 @@ def test_what_changed_is_built_again(matrix: Path, tmp_path: Path) -> None:
         source.write("\n// an edit\n")
     assert built_again in wheels("-R")
     assert built_again in wheels("-R", env={"GOFLAGS": "-tags=an_edit"})
+    assert built_again in wheels("-R")  # GOFLAGS as before the last run
+    # Go ignores dot-files and broken links; so must the digest (an editor's lock file)
+    (project / "internal" / "textstats" / ".#count.go").symlink_to("nowhere@1234")
+    assert reused in wheels("-R")
     binary = project / "build" / "go" / "linux_amd64" / "my-go-tool"
     binary.write_bytes(b"tampered")
     assert built_again in wheels("-R")
@@ -203,6 +225,16 @@ def test_what_changed_is_built_again(matrix: Path, tmp_path: Path) -> None:
     assert built_again in wheels("-R")
     binary = extract_binary(wheel_for(project / "dist", "linux/amd64"), tmp_path / "new")
     assert run_binary("linux/amd64", binary, "--version").stdout.strip() == "my-go-tool 0.2.0"
+    # Sources that may live outside the project: the hook cannot vouch for them, so it builds.
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (project / "internal" / "linked").symlink_to(outside, target_is_directory=True)
+    assert built_again in wheels("-R") and built_again in wheels("-R")
+    (project / "internal" / "linked").unlink()
+    assert built_again in wheels("-R") and reused in wheels("-R")
+    go_mod = project / "go.mod"
+    go_mod.write_text(go_mod.read_text() + '\nreplace example.com/elsewhere => "../elsewhere"\n')
+    assert built_again in wheels("-R") and built_again in wheels("-R")
 
 
 def test_sdist_installs_where_go_is_missing(matrix: Path, tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ import sys
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 SDIST = "sdist"
@@ -64,12 +65,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("targets", nargs="+", help="Go targets, such as linux/arm64")
     parser.add_argument("--out", type=Path, required=True, help="folder for the sdist and wheels")
     parser.add_argument("--manifest", type=Path, required=True, help="JSON file: job -> file")
-    parser.add_argument("--jobs", type=int, default=0, help="builds at once (default: CPUs)")
+    parser.add_argument(
+        "--jobs",
+        default=os.environ.get("GO_WHEEL_JOBS", "0"),
+        help="builds at once (default: $GO_WHEEL_JOBS, else 0: one per CPU)",
+    )
     options = parser.parse_args(argv)
-    if options.jobs < 0:
-        parser.error(f"--jobs {options.jobs}: give 1 or more, or 0 for one per CPU")
+    if not options.jobs.isdigit():
+        parser.error(
+            f"--jobs or GO_WHEEL_JOBS is {options.jobs!r}: give the number of builds to run "
+            "at once, such as 1, or 0 for one per CPU"
+        )
     jobs = [*options.targets, SDIST]
-    workers = options.jobs or min(len(jobs), usable_cpus())
+    workers = int(options.jobs) or min(len(jobs), usable_cpus())
     options.out.mkdir(parents=True, exist_ok=True)
     built: dict[str, str] = {}
     failed: dict[str, str] = {}
@@ -79,7 +87,14 @@ def main(argv: list[str] | None = None) -> int:
         futures = {pool.submit(build, job, str(options.out)): job for job in jobs}
         for future in as_completed(futures):
             job = futures[future]
-            name, error, seconds = future.result()
+            try:
+                name, error, seconds = future.result()
+            except BrokenProcessPool:  # the worker died: killed, or out of memory
+                name, seconds = "", 0.0
+                error = (
+                    "the process building it stopped before it finished. If the machine ran "
+                    "out of memory, build fewer at once: GO_WHEEL_JOBS=1 nox -s wheels"
+                )
             (failed if error else built)[job] = error or name
             result = f"FAILED after {seconds:.1f} s" if error else f"{name} ({seconds:.1f} s)"
             print(f"[{len(built) + len(failed)}/{len(jobs)}] {job}: {result}", flush=True)

@@ -24,6 +24,7 @@ import subprocess
 import sys
 import sysconfig
 import zipfile
+import zlib
 from importlib.metadata import version as installed_version
 from importlib.util import find_spec
 from pathlib import Path
@@ -104,8 +105,6 @@ NOT_BUILD_INPUTS = frozenset(
 GO_ENV_PLACES = frozenset(
     {"GOCACHE", "GOENV", "GOGCCFLAGS", "GOMODCACHE", "GOTELEMETRY", "GOTELEMETRYDIR", "GOTMPDIR"}
 )
-# A go.mod line that points a module at a folder: sources outside this project.
-LOCAL_REPLACE = re.compile(r"=>\s*(\.{1,2}[/\\]|/|[A-Za-z]:)", re.M)
 
 
 def sha256_of(path: Path) -> str:
@@ -123,8 +122,9 @@ def write_stamp(artifact: Path, stamp: Path, inputs: str) -> None:
     stamp.write_text(f"{inputs} {sha256_of(artifact)}", encoding="utf-8")
 
 
-def project_files(root: Path) -> list[Path]:
-    """The project's files, build/ and dist/ and the NOT_BUILD_INPUTS folders left out."""
+def project_files(root: Path) -> list[Path] | None:
+    """The project's regular files (Go skips broken links and pipes too), without build/,
+    dist/ and the NOT_BUILD_INPUTS folders; None if a linked folder may lead elsewhere."""
     found = []
     for folder, subfolders, names in os.walk(root):
         at_top = Path(folder) == root
@@ -133,7 +133,10 @@ def project_files(root: Path) -> list[Path]:
             for name in subfolders
             if name not in NOT_BUILD_INPUTS and not (at_top and name in ("build", "dist"))
         )
-        found.extend(Path(folder, name) for name in sorted(names))
+        if any(Path(folder, name).is_symlink() for name in subfolders):
+            return None
+        paths = (Path(folder, name) for name in sorted(names))
+        found.extend(path for path in paths if path.is_file())
     return found
 
 
@@ -369,23 +372,31 @@ class GoBinaryBuildHook(BuildHookInterface):
     def _build_inputs(self, go: str, env: dict[str, str], command: list[str]) -> str | None:
         """A digest of all that the Go build reads: the command, Go's effective settings
         (GOFLAGS from `go env -w` included), the C compiler, and every project file.
-        None when some sources live outside the project (a go.work workspace, a go.mod
-        replace pointing at a folder): then the hook always builds."""
+        None when some sources may live outside the project (a go.work workspace, a
+        go.mod replace by a folder, a linked folder): then the hook always builds."""
         root = Path(self.root)
-        done = subprocess.run([go, "env", "-json"], cwd=root, env=env, capture_output=True)
-        if done.returncode != 0:
+        go_env, go_mod = (
+            subprocess.run([go, *args, "-json"], cwd=root, env=env, capture_output=True)
+            for args in (["env"], ["mod", "edit"])
+        )
+        if go_env.returncode != 0 or go_mod.returncode != 0:
             return None  # go build will say what is wrong
-        settings = {k: v for k, v in json.loads(done.stdout).items() if k not in GO_ENV_PLACES}
-        go_mod = (root / "go.mod").read_text(encoding="utf-8")
-        if settings.get("GOWORK", "") not in ("", "off") or LOCAL_REPLACE.search(go_mod):
+        settings = {k: v for k, v in json.loads(go_env.stdout).items() if k not in GO_ENV_PLACES}
+        replaces = json.loads(go_mod.stdout).get("Replace") or []
+        replaced_by_folder = [r for r in replaces if "Version" not in r["New"]]
+        files = project_files(root)
+        if settings.get("GOWORK", "") not in ("", "off") or replaced_by_folder or files is None:
             return None
         zig = installed_version("ziglang") if USE_CGO else None
         # where cgo's `#cgo pkg-config:` lines and zig look for C libraries
         c_places = {k: v for k, v in env.items() if k.startswith(("PKG_CONFIG", "ZIG_LIB_DIR"))}
         inputs = [command, settings, zig, c_places]
         digest = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode())
-        for path in project_files(root):
-            digest.update(f"{path.relative_to(root).as_posix()} {sha256_of(path)}\n".encode())
+        try:
+            for path in files:
+                digest.update(f"{path.relative_to(root).as_posix()} {sha256_of(path)}\n".encode())
+        except OSError:  # removed or locked while we read: no digest, so a plain build
+            return None
         return digest.hexdigest()
 
     def _build_binary(self, goos: str, goarch: str) -> Path:
@@ -427,7 +438,8 @@ class GoBinaryBuildHook(BuildHookInterface):
         done = subprocess.run(command, cwd=self.root, env=env, capture_output=True, text=True)
         if done.returncode != 0:
             raise BuildError(f"go build for {target} failed:\n{done.stderr.strip()}")
-        if inputs:
+        # A file saved during the build may or may not be in the binary: no stamp then.
+        if inputs and self._build_inputs(go, env, command) == inputs:
             write_stamp(binary, stamp, inputs)
         return binary
 
@@ -444,11 +456,11 @@ class GoBinaryBuildHook(BuildHookInterface):
         if self.target_name != "wheel":
             return
         # Level 9 takes a third of a second per wheel: keep the last result, and reuse
-        # it when hatchling wrote the same bytes and this hook is unchanged.
+        # it when hatchling wrote the same bytes, and this hook and zlib are unchanged.
         wheel = Path(artifact_path)
         cache = Path(self.root, "build", "go", "_".join(chosen_target()))
         normalized, stamp = cache / "normalized.whl", cache / "normalized.sha256"
-        source = f"{sha256_of(wheel)} {sha256_of(Path(__file__))}"
+        source = f"{sha256_of(wheel)} {sha256_of(Path(__file__))} {zlib.ZLIB_RUNTIME_VERSION}"
         if is_current(normalized, stamp, source):
             shutil.copyfile(normalized, wheel)
             return

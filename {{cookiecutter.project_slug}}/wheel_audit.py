@@ -564,6 +564,15 @@ def run_dist_checks(paths: Sequence[Path]) -> list[Finding]:
     return findings
 
 
+CHECK_WHEEL_CONTENTS_CONFIGS = (
+    "pyproject.toml",
+    "tox.ini",
+    "setup.cfg",
+    "check-wheel-contents.cfg",
+    ".check-wheel-contents.cfg",
+)
+
+
 def checker_identity(command: str, dist_checks: bool) -> str:
     """Everything besides the file that a pass depends on: this script, the options,
     and the version of each checking tool."""
@@ -571,6 +580,10 @@ def checker_identity(command: str, dist_checks: bool) -> str:
     for distribution in ("pyelftools", "macholib", "pefile", "packaging"):
         parts.append(f"{distribution} {metadata.version(distribution)}")
     if dist_checks:
+        # check-wheel-contents reads its settings from the first of these it finds here
+        for config in CHECK_WHEEL_CONTENTS_CONFIGS:
+            if Path(config).is_file():
+                parts.append(f"{config} {sha256_of(Path(config))}")
         tools = (("twine", "twine"), ("check_wheel_contents", "check-wheel-contents"))
         for module, executable in tools:
             argv = _tool(module, executable) or ["(missing)"]
