@@ -98,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
             (failed if error else built)[job] = error or name
             result = f"FAILED after {seconds:.1f} s" if error else f"{name} ({seconds:.1f} s)"
             print(f"[{len(built) + len(failed)}/{len(jobs)}] {job}: {result}", flush=True)
-    report_failures({job: failed[job] for job in jobs if job in failed})
+    failed = {job: failed[job] for job in jobs if job in failed}  # in the order asked, not done
+    report_failures(failed)
     if failed:
         print(f"\n{len(failed)} of {len(jobs)} builds failed: {', '.join(failed)}", file=sys.stderr)
         return 1
