@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import nox
+from packaging.requirements import Requirement
 from packaging.tags import sys_tags
 from packaging.utils import canonicalize_name, parse_sdist_filename, parse_wheel_filename
 from packaging.version import Version
@@ -39,11 +40,14 @@ nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.sessions = ["lint", "tests"]
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
-TARGETS = PYPROJECT["tool"]["hatch"]["build"]["targets"]["wheel"]["hooks"]["custom"]["targets"]
-USE_CGO = {{ "True" if cookiecutter.use_cgo == "yes" else "False" }}
+SETTINGS = PYPROJECT["tool"]["hatch-go-binary"]  # checked by the plugin when it builds
+USE_CGO = SETTINGS.get("cgo", False)
 SYSTEM_GO = os.environ.get("GO_WHEEL_TOOLCHAIN") == "system"
-AUDIT_REQUIREMENTS = ["macholib>=1.16", "pyelftools>=0.31", "pefile>=2023.2.7", "twine>=6.1"]
-AUDIT_REQUIREMENTS += ["check-wheel-contents>=0.6", "packaging>=24"]
+# The plugin's copy in build-plugin/, unless [build-system] requires its PyPI release.
+PLUGIN_FROM_PYPI = any(
+    canonicalize_name(Requirement(requirement).name) == "hatch-go-binary"
+    for requirement in PYPROJECT["build-system"]["requires"]
+)
 
 
 def reinstall_flag(session: nox.Session) -> str:
@@ -100,52 +104,24 @@ def lint(session: nox.Session) -> None:
 @nox.session(default=False)
 def wheels(session: nox.Session) -> None:
     """Build the sdist and an audited wheel per target into dist/ (`-- linux/arm64` for some)."""
-    targets = session.posargs or TARGETS
-    unknown = [target for target in targets if target not in TARGETS]
-    if unknown:
-        session.error(
-            f"unknown target {', '.join(unknown)}; known: {', '.join(TARGETS)}. "
-            "Targets are listed in pyproject.toml, [tool.hatch.build.targets.wheel.hooks.custom]."
-        )
     env = install_toolchain(session)
-    # The builds run in this session (no isolation), with the hook's own requirements.
-    session.install(*PYPROJECT["build-system"]["requires"], *AUDIT_REQUIREMENTS)
-    staging = Path(session.create_tmp(), "dist")
-    shutil.rmtree(staging, ignore_errors=True)
-    manifest = staging.with_name("built.json")
-    manifest.unlink(missing_ok=True)
-    build = ["python", "build_matrix.py", "--out", str(staging), "--manifest", str(manifest)]
-    session.run(*build, *targets, env=env)
-    built = {label: staging / name for label, name in json.loads(manifest.read_text()).items()}
-    # build/audit remembers the files that passed, so unchanged ones are not checked again.
-    audit = ["python", "wheel_audit.py", "--dist-checks", "--cache", str(Path("build", "audit"))]
-    session.run(*audit, *map(str, built.values()))
-    # Only a complete, audited set replaces what dist/ held.
-    dist = Path("dist")
-    dist.mkdir(exist_ok=True)
-    for old in [*dist.glob("*.whl"), *dist.glob("*.tar.gz")]:
-        old.unlink()
-    for label, artifact in built.items():
-        built[label] = Path(shutil.move(str(artifact), dist / artifact.name))
-    print_table(session, built)
-
-
-def print_table(session: nox.Session, built: dict[str, Path]) -> None:
-    """target, file, size, sha256: one row per artifact."""
-    rows = []
-    for label, path in built.items():
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        rows.append((label, path.name, f"{path.stat().st_size:,}", digest))
-    widths = [max(len(row[column]) for row in rows) for column in range(3)]
-    for label, name, size, digest in rows:
-        session.log(f"{label:<{widths[0]}}  {name:<{widths[1]}}  {size:>{widths[2]}}  {digest}")
+    # The builds run in this session, not isolated: it gets what an isolated build would.
+    session.install(*PYPROJECT["build-system"]["requires"])
+    if not PLUGIN_FROM_PYPI:
+        env["PYTHONPATH"] = str(Path("build-plugin").resolve())
+    plugin = ["python", "-m", "hatch_go_binary"]
+    needed = session.run(*plugin, "requirements", "--audit", "--dist-checks", silent=True, env=env)
+    session.install(*needed.split())
+    # Only a complete, audited set replaces what dist/ held; build/audit remembers the
+    # files that passed, so unchanged ones are not checked again.
+    session.run(*plugin, "build", "--out", "dist", "--dist-checks", *session.posargs, env=env)
 
 
 # --- Releasing: smoke, check-version, checksums and publish (README: "Releasing") ---
 # The workflows do their work through these sessions (and lint, tests, wheels), so a
 # release can be rehearsed here step by step.
 
-COMMAND = "{{ cookiecutter.command_name }}"
+COMMAND = SETTINGS.get("command", PYPROJECT["project"]["name"])
 DISTRIBUTION = PYPROJECT["project"]["name"]
 VERSION = PYPROJECT["project"]["version"]
 PUBLISH_REQUIREMENTS = ["twine>=6.1"]  # 6.1: trusted publishing and --attestations
@@ -250,8 +226,9 @@ def check_version(session: nox.Session) -> None:
     if printed != f"{COMMAND} {VERSION}":
         session.error(
             f"Not releasing: `{COMMAND} --version` from {wheel.name} prints {printed!r}, "
-            f"not '{COMMAND} {VERSION}'. The build hook links the version from pyproject.toml "
-            "into the binary (-X main.version): check cmd/ and hatch_build.py"
+            f"not '{COMMAND} {VERSION}'. hatch-go-binary links the version from pyproject.toml "
+            "into the binary (version-variable in [tool.hatch-go-binary]): check that "
+            "variable and how the command prints it"
         )
     session.log(
         f"{tag or 'no tag'}, pyproject.toml, the {len(files)} files in dist/ and "

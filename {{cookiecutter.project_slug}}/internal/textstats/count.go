@@ -46,9 +46,8 @@ func Count(r io.Reader) (Counts, error) {
 		chunk := buf[:n]
 		c.Bytes += int64(n)
 		c.Lines += int64(bytes.Count(chunk, []byte("\n")))
-		// countWords is in words.go, or in words_cgo.go when the project
-		// uses cgo; a build with CGO_ENABLED=0 leaves that file out and
-		// reports countWords as undefined here.
+		// countWords is in words_cgo.go when cgo is on (CGO_ENABLED=1),
+		// and in words.go otherwise: their build constraints pick one.
 		var words int
 		words, inWord = countWords(chunk, inWord)
 		c.Words += int64(words)

@@ -1,9 +1,11 @@
+//go:build cgo
+
 package textstats
 
 // The loop is written here rather than calling isspace from <ctype.h>,
 // whose answer depends on the C library's locale: this way the result is
 // the same on every platform and for every cross-compiler, and matches the
-// pure Go version of this file that the template generates without cgo.
+// pure Go version in words.go, which builds instead when cgo is off.
 
 /*
 #include <stddef.h>

@@ -1,3 +1,5 @@
+//go:build !cgo
+
 package textstats
 
 // countWords returns the number of words that start in chunk, and whether

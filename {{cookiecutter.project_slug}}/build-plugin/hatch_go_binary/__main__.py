@@ -1,0 +1,39 @@
+"""`python -m hatch_go_binary build ...` and `python -m hatch_go_binary audit ...`."""
+
+import sys
+
+USAGE = """\
+usage: python -m hatch_go_binary COMMAND [ARGS]
+
+commands:
+  build   build the sdist and one audited wheel per target into dist/ (--help for more)
+  audit   check wheels' tags against their binaries, and PyPI's upload rules
+  requirements
+          print what `build` needs installed besides hatchling, one per line
+"""
+
+
+def main(argv=None) -> int:
+    args = sys.argv[1:] if argv is None else list(argv)
+    if not args or args[0] in ("-h", "--help"):
+        print(USAGE, end="")
+        return 0 if args else 2
+    command, rest = args[0], args[1:]
+    if command == "build":
+        from hatch_go_binary.matrix import main as build
+
+        return build(rest)
+    if command == "requirements":
+        from hatch_go_binary.matrix import requirements
+
+        return requirements(rest)
+    if command == "audit":
+        from hatch_go_binary.audit import main as audit
+
+        return audit(rest)
+    print(f"python -m hatch_go_binary: unknown command {command!r}\n\n{USAGE}", end="", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

