@@ -1,13 +1,18 @@
-"""The generated project's wheel_audit.py, on real cross-built wheels and on deliberately broken copies."""
+"""The plugin's audit (hatch_go_binary.audit), on real cross-built wheels and on deliberately broken copies.
+
+Its unit tests on tiny hand-made binaries live in plugin/tests/test_audit_rules.py; these check that
+it passes what the build hook really writes, and catches each mistake in a copy of it.
+"""
 
 from __future__ import annotations
 
 import base64
 import csv
 import hashlib
-import importlib.util
 import io
+import os
 import platform
+import shutil
 import struct
 import subprocess
 import sys
@@ -16,21 +21,30 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from conftest import uv_build
+from conftest import ROOT, uv_build
 
 TARGETS = ("linux/amd64", "linux/arm64", "darwin/amd64", "darwin/arm64", "windows/amd64")
 SCRIPT = "my_go_tool-0.1.0.data/scripts/my-go-tool"
 LINUX_X86_64 = "manylinux_2_17_x86_64.manylinux2014_x86_64.musllinux_1_1_x86_64"
+PLUGIN_SRC = ROOT / "plugin" / "src"
 
 
 @pytest.fixture(scope="session")
-def audit(default_project: Path) -> ModuleType:
-    """wheel_audit.py as the default project renders it, imported as a module."""
-    spec = importlib.util.spec_from_file_location("wheel_audit", default_project / "wheel_audit.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["wheel_audit"] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
+def audit() -> ModuleType:
+    """hatch_go_binary.audit from this checkout's plugin/src (not an installed copy)."""
+    if str(PLUGIN_SRC) not in sys.path:
+        sys.path.insert(0, str(PLUGIN_SRC))
+    import hatch_go_binary.audit as module
+
+    assert Path(module.__file__).is_relative_to(PLUGIN_SRC), f"imported {module.__file__}, not plugin/src"
     return module
+
+
+def run_audit(src: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m hatch_go_binary.audit ARGS` with SRC (a folder holding hatch_go_binary) on its path."""
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    command = [sys.executable, "-m", "hatch_go_binary.audit", *args]
+    return subprocess.run(command, capture_output=True, text=True, env=env)
 
 
 @pytest.fixture(scope="session")
@@ -113,10 +127,15 @@ def message(findings, check: str) -> str:
 
 @pytest.mark.parametrize("target", TARGETS)
 def test_real_wheels_pass(audit: ModuleType, built: dict[str, Path], good: dict[str, Path], target: str) -> None:
-    # hatchling alone writes .dist-info entries without S_IFREG; hatch_build.py's finalize()
-    # re-zips the wheel with regular-file modes, so nothing is tolerated here.
+    # hatchling alone writes .dist-info entries without S_IFREG; the build hook re-zips the
+    # wheel with regular-file modes, so nothing is tolerated here.
     assert [str(finding) for finding in audit.audit_wheel(built[target])] == []
+    assert [str(finding) for finding in audit.audit_wheel(built[target], ["my-go-tool"])] == []
     assert [str(finding) for finding in audit.audit_wheel(good[target])] == []  # rewrite() adds nothing
+
+
+def test_real_sdist_passes(audit: ModuleType, sdist: Path) -> None:
+    assert [str(finding) for finding in audit.audit_sdist(sdist)] == []
 
 
 def test_go_signs_darwin_arm64_and_the_tag_follows_its_minimum(audit: ModuleType, built: dict[str, Path]) -> None:
@@ -143,13 +162,13 @@ def test_dist_checks_say_how_to_install_a_missing_tool(
     assert "pip install check-wheel-contents" in message(findings, "check-wheel-contents")
 
 
-def test_script_passes_what_nox_wheels_builds(default_project: Path, built: dict[str, Path], sdist: Path) -> None:
-    """The project's `nox -s wheels` runs this same command line on its wheels and sdist."""
-    script = [sys.executable, str(default_project / "wheel_audit.py"), "--dist-checks"]
-    done = subprocess.run([*script, *map(str, built.values()), str(sdist)], capture_output=True, text=True)
+def test_command_line_passes_the_real_wheels_and_sdist(built: dict[str, Path], sdist: Path) -> None:
+    """The audit's command line, as a release step runs it on every wheel and the sdist."""
+    args = ["--command", "my-go-tool", "--dist-checks", *map(str, built.values()), str(sdist)]
+    done = run_audit(PLUGIN_SRC, *args)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.count(": ok\n") == len(TARGETS)
-    assert f"{sdist.name}: not a wheel" in done.stdout
+    assert done.stdout.count(": ok\n") == len(TARGETS) + 1  # the sdist is audited too now
+    assert f"{sdist.name}: ok\n" in done.stdout
 
 
 # --- mislabelled copies: each mistake is reported, by name ---------------------------------------
@@ -206,15 +225,20 @@ def test_unsigned_arm64_binary_is_caught(audit: ModuleType, good: dict[str, Path
     assert "LC_CODE_SIGNATURE" in message(findings, "codesign")
 
 
-def test_second_exe_is_caught(audit: ModuleType, good: dict[str, Path], tmp_path: Path) -> None:
-    extra = "my_go_tool-0.1.0.data/scripts/helper.exe"
-    binary = script_of(good["windows/amd64"])
-    wrong = rewrite(good["windows/amd64"], tmp_path, replace={extra: binary})
-    findings = audit.audit_wheel(wrong)
-    assert checks(findings) == ["exe", "scripts", "scripts"]
-    assert "exactly one file under .data/scripts/ (my-go-tool.exe), found 2" in str(findings)
-    assert "helper.exe should be named my-go-tool.exe" in str(findings)
-    assert "exactly one .exe" in message(findings, "exe")
+def test_every_windows_binary_needs_exe_and_each_command_must_be_there(
+    audit: ModuleType, good: dict[str, Path], tmp_path: Path
+) -> None:
+    """A wheel may carry several commands (each checked against the tags); --command names those it must."""
+    scripts, binary = "my_go_tool-0.1.0.data/scripts", script_of(good["windows/amd64"])
+    second = rewrite(good["windows/amd64"], tmp_path / "second", replace={f"{scripts}/helper.exe": binary})
+    assert [str(finding) for finding in audit.audit_wheel(second, ["my-go-tool", "helper"])] == []
+    bare = rewrite(good["windows/amd64"], tmp_path / "bare", replace={f"{scripts}/helper": binary})
+    findings = audit.audit_wheel(bare)
+    assert checks(findings) == ["exe"]
+    assert f"{scripts}/helper lacks .exe" in message(findings, "exe")
+    missing = audit.audit_wheel(good["windows/amd64"], ["my-go-tool", "helper"])
+    assert checks(missing) == ["scripts"]
+    assert f"no helper.exe under {scripts}/ (--command helper); found my-go-tool.exe" in message(missing, "scripts")
 
 
 def test_entry_without_regular_file_type_is_caught(audit: ModuleType, good: dict[str, Path], tmp_path: Path) -> None:
@@ -249,31 +273,32 @@ def test_command_line_lists_every_problem(audit: ModuleType, good: dict[str, Pat
     assert "[binary-arch]" in out and "[entry-mode]" in out
 
 
-def audit_with_cache(script: Path, cache: Path, *files: Path) -> subprocess.CompletedProcess[str]:
-    argv = [sys.executable, str(script), "--dist-checks", "--cache", str(cache), *map(str, files)]
-    return subprocess.run(argv, capture_output=True, text=True)
+def audit_with_cache(src: Path, cache: Path, *files: Path) -> subprocess.CompletedProcess[str]:
+    return run_audit(src, "--dist-checks", "--cache", str(cache), *map(str, files))
 
 
 def test_the_cache_skips_only_files_that_passed_this_same_audit(
-    default_project: Path, good: dict[str, Path], sdist: Path, tmp_path: Path
+    good: dict[str, Path], sdist: Path, tmp_path: Path
 ) -> None:
-    script, cache, wheel = default_project / "wheel_audit.py", tmp_path / "cache", good["linux/amd64"]
-    first = audit_with_cache(script, cache, wheel, sdist)
+    src, cache, wheel = PLUGIN_SRC, tmp_path / "cache", good["linux/amd64"]
+    first = audit_with_cache(src, cache, wheel, sdist)
     assert first.returncode == 0, first.stdout + first.stderr
     assert "passed this audit before" not in first.stdout
-    again = audit_with_cache(script, cache, wheel, sdist)
+    again = audit_with_cache(src, cache, wheel, sdist)
     assert f"{wheel.name}: ok (passed this audit before)" in again.stdout
     assert f"{sdist.name}: ok (passed this audit before)" in again.stdout
     # a failure is never remembered, and neither is a pass in a run that failed
     wrong = rewrite(wheel, tmp_path / "wrong", modes={SCRIPT: 0o100644})
     other = good["linux/arm64"]
     for _ in range(2):
-        failed = audit_with_cache(script, cache, wrong, other)
+        failed = audit_with_cache(src, cache, wrong, other)
         assert failed.returncode == 1
         assert f"{wrong.name}: FAIL" in failed.stdout and f"{other.name}: ok\n" in failed.stdout
-    # another audit (here: the script edited) checks everything again
-    edited = tmp_path / "wheel_audit.py"
-    edited.write_text(script.read_text() + "\n# edited\n")
+    # another audit (here: the module edited) checks everything again
+    edited = tmp_path / "edited"
+    shutil.copytree(src / "hatch_go_binary", edited / "hatch_go_binary", ignore=shutil.ignore_patterns("__pycache__"))
+    module = edited / "hatch_go_binary" / "audit.py"
+    module.write_text(module.read_text() + "\n# edited\n")
     assert "passed this audit before" not in audit_with_cache(edited, cache, wheel).stdout
 
 
@@ -282,12 +307,15 @@ def test_the_cache_skips_only_files_that_passed_this_same_audit(
     [
         ("linux_x86_64", "plain linux_* tags"),
         ("manylinux_2_17_sparc64", "arch 'sparc64'"),
+        ("manylinux_2_17_ppc64", "for big-endian ppc64 PyPI takes only manylinux2014_ppc64"),
+        ("musllinux_1_2_loongarch64", "arch 'loongarch64'"),
         ("manylinux2014_riscv64", "manylinux2014 is defined only for"),
         ("musllinux_1_2_mips", "arch 'mips'"),
         ("macosx_12_3_arm64", "use macosx_13_0_arm64"),
         ("macosx_10_9_arm64", "arm64 Macs start at macOS 11"),
         ("macosx_11_0_ppc", "arch 'ppc'"),
         ("win_ia64", "PyPI accepts"),
+        ("macosx_11_1_arm64", "from macOS 11 on the minor must be 0"),
     ],
 )
 def test_tags_pypi_or_installers_refuse_are_caught(audit: ModuleType, tag: str, why: str) -> None:
@@ -298,7 +326,15 @@ def test_tags_pypi_or_installers_refuse_are_caught(audit: ModuleType, tag: str, 
 
 @pytest.mark.parametrize(
     "tag",
-    ["manylinux_2_28_riscv64", "musllinux_1_2_armv7l", "manylinux1_i686", "macosx_10_13_universal2", "win32"],
+    [
+        "manylinux_2_28_riscv64",
+        "musllinux_1_2_armv7l",
+        "manylinux1_i686",
+        "manylinux2014_ppc64",
+        "macosx_10_13_universal2",
+        "win32",
+        "win_arm64",
+    ],
 )
 def test_tags_pypi_accepts_pass(audit: ModuleType, tag: str) -> None:
     _tags, platforms, findings = audit.check_filename(Path(f"my_go_tool-0.1.0-py3-none-{tag}.whl"))

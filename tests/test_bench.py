@@ -19,7 +19,9 @@ def test_bench_smoke_mode_reports_every_figure(tmp_path: Path) -> None:
     for figure in (
         "wheel size ratio",
         "cold full-matrix build",
-        "warm rebuild",
+        "rebuild with nothing changed",
+        "rebuild after a one-line Go edit",
+        "a bare go build",
         "installed command",
         "python -m",
         "get_binary_path",

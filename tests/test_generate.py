@@ -62,15 +62,24 @@ def test_cookiecutter_project_can_be_updated_by_copier(default_project: Path, te
     assert recorded == DEFAULTS
 
 
-def test_files_follow_the_cgo_answer(template: Path, tmp_path: Path) -> None:
-    pure = make_copier(template, tmp_path / "pure")
-    cgo = make_copier(template, tmp_path / "cgo", use_cgo="yes")
-    assert (pure / "internal/textstats/words.go").exists()
-    assert not (pure / "internal/textstats/words_cgo.go").exists()
-    assert (cgo / "internal/textstats/words_cgo.go").exists()
-    assert not (cgo / "internal/textstats/words.go").exists()
-    assert 'import "C"' in (cgo / "internal/textstats/words_cgo.go").read_text()
-    assert "ziglang" in tomllib.loads((cgo / "pyproject.toml").read_text())["dependency-groups"]["toolchain"][1]
+def test_the_cgo_answer_is_one_setting_and_go_picks_the_words_file(template: Path, tmp_path: Path) -> None:
+    for answer, on in (("no", False), ("yes", True)):
+        project = make_copier(template, tmp_path / answer, use_cgo=answer)
+        pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+        assert pyproject["tool"]["hatch-go-binary"]["cgo"] is on
+        toolchain = pyproject["dependency-groups"]["toolchain"]
+        assert any(pin.startswith("ziglang==") for pin in toolchain) is on
+        # both variants are there; their build constraints pick one for each CGO_ENABLED
+        for cgo_enabled, picked in (("0", ["words.go"]), ("1", ["words_cgo.go"])):
+            listed = subprocess.run(
+                ["go", "list", "-json=GoFiles,CgoFiles", "./internal/textstats"],
+                cwd=project, capture_output=True, text=True, env={**go_env(), "CGO_ENABLED": cgo_enabled},
+            )
+            assert listed.returncode == 0, listed.stderr
+            package = json.loads(listed.stdout)
+            words = [name for name in package.get("GoFiles", []) + package.get("CgoFiles", []) if "words" in name]
+            assert words == picked, (answer, cgo_enabled, package)
+    assert 'import "C"' in (project / "internal/textstats/words_cgo.go").read_text()
 
 
 def test_license_file_matches_the_answer(template: Path, tmp_path: Path) -> None:

