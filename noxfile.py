@@ -14,7 +14,7 @@ import nox
 
 nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv|virtualenv"
-nox.options.sessions = ["lint", "tests"]
+nox.options.sessions = ["lint", "plugin", "tests"]
 
 ROOT = Path(__file__).parent
 PROJECT = ROOT / "{{cookiecutter.project_slug}}"
@@ -52,6 +52,19 @@ def tests(session: nox.Session) -> None:
     session.install(*TEST_REQUIREMENTS)
     args = session.posargs or ["-n", "auto", "--dist", "loadgroup", "tests"]
     session.run("pytest", *args, env={"GOTOOLCHAIN": "local"})
+
+
+# The plugin runs wherever the generated projects build: Python 3.9 and newer.
+PLUGIN_PYTHONS = ["3.9", "3.10", "3.11", "3.12", "3.13"]
+PLUGIN_TEST_REQUIREMENTS = ["pytest>=8", "hatchling>=1.27", "packaging>=24", "deflate==0.8.1"]
+PLUGIN_TEST_REQUIREMENTS += ["pyelftools>=0.31", "macholib>=1.16", "pefile>=2023.2.7"]
+
+
+@nox.session(python=PLUGIN_PYTHONS)
+def plugin(session: nox.Session) -> None:
+    """The plugin's fast unit tests (no Go build), on every Python it supports."""
+    session.install(*PLUGIN_TEST_REQUIREMENTS)
+    session.run("pytest", "-q", "plugin/tests", *session.posargs, env={"PYTHONPATH": str(PLUGIN.parent)})
 
 
 @nox.session(venv_backend="none", default=False)

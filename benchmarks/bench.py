@@ -111,7 +111,11 @@ def bare_go_builds(project: Path, go: str, targets: list[str], env: dict[str, st
             target_env["GOARM"] = "7"
         ldflags = "-s -w -X main.version=0.1.0"
         output = out / target.replace("/", "_") / COMMAND
-        run([go, "build", "-trimpath", "-ldflags", ldflags, "-o", output, f"./cmd/{COMMAND}"], cwd=project, env=target_env)
+        run(
+            [go, "build", "-trimpath", "-ldflags", ldflags, "-o", output, f"./cmd/{COMMAND}"],
+            cwd=project,
+            env=target_env,
+        )
 
     start = time.perf_counter()
     with ThreadPoolExecutor(2) as pool:

@@ -73,7 +73,10 @@ def test_the_cgo_answer_is_one_setting_and_go_picks_the_words_file(template: Pat
         for cgo_enabled, picked in (("0", ["words.go"]), ("1", ["words_cgo.go"])):
             listed = subprocess.run(
                 ["go", "list", "-json=GoFiles,CgoFiles", "./internal/textstats"],
-                cwd=project, capture_output=True, text=True, env={**go_env(), "CGO_ENABLED": cgo_enabled},
+                cwd=project,
+                capture_output=True,
+                text=True,
+                env={**go_env(), "CGO_ENABLED": cgo_enabled},
             )
             assert listed.returncode == 0, listed.stderr
             package = json.loads(listed.stdout)

@@ -54,8 +54,12 @@ def switch_to_the_release(project: Path, where: Path) -> Path:
     shutil.rmtree(switched / "build-plugin")
     pyproject = switched / "pyproject.toml"
     text = pyproject.read_text()
-    text = text.replace('requires = ["hatchling>=1.27"]', f'requires = ["hatchling>=1.27", "hatch-go-binary=={PLUGIN_VERSION}"]')
-    text = text.replace("[tool.hatch.build.targets.wheel.hooks.custom]", "[tool.hatch.build.targets.wheel.hooks.go-binary]")
+    text = text.replace(
+        'requires = ["hatchling>=1.27"]', f'requires = ["hatchling>=1.27", "hatch-go-binary=={PLUGIN_VERSION}"]'
+    )
+    text = text.replace(
+        "[tool.hatch.build.targets.wheel.hooks.custom]", "[tool.hatch.build.targets.wheel.hooks.go-binary]"
+    )
     text = text.replace('path = "build-plugin/hatch_go_binary/vendored.py"\n', "")
     pyproject.write_text(text)
     return switched
@@ -89,7 +93,10 @@ def test_pip_wheel_and_nox_wheels_build_with_the_release(
     switched = switch_to_the_release(default_project, tmp_path)
     done = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(tmp_path / "pip"), "."],
-        cwd=switched, env=index_env(plugin_index), capture_output=True, text=True,
+        cwd=switched,
+        env=index_env(plugin_index),
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "hatch-go-binary" in done.stdout + done.stderr or "hatch_go_binary" in done.stdout + done.stderr

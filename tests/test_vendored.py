@@ -43,3 +43,15 @@ def test_each_engine_writes_the_copy_byte_for_byte(
 ) -> None:
     project = default_project if engine == "cookiecutter" else make_copier(template, tmp_path)
     assert package_files(project / "build-plugin" / "hatch_go_binary") == package_files(PLUGIN)
+
+
+def test_every_mention_of_the_plugins_version_agrees() -> None:
+    """The package, its pyproject.toml, and what a project's files tell the user to pin."""
+    import re
+
+    version = re.search(r'^version = "(.+)"', (ROOT / "plugin" / "pyproject.toml").read_text(), re.M).group(1)
+    assert f'__version__ = "{version}"' in (PLUGIN / "__init__.py").read_text()
+    project = ROOT / "{{cookiecutter.project_slug}}"
+    for path in (project / "pyproject.toml", project / "build-plugin" / "README.md", ROOT / "plugin" / "README.md"):
+        pins = set(re.findall(r"hatch-go-binary(?:\[audit\])?==([0-9.]+)", path.read_text()))
+        assert pins == {version}, path

@@ -5,4 +5,4 @@ Projects made from go-pypi-template carry an exact copy of this package in
 build-plugin/ (managed by `copier update`; do not edit it there).
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -44,9 +44,15 @@ def sha256_of(path: Path) -> str:
 
 def go_quote(argument: str) -> str:
     """One argument for a Go flag that takes a list (-ldflags): Go splits on spaces and
-    honours single or double quotes."""
-    if argument and not any(char.isspace() or char in "'\"" for char in argument):
-        return argument
+    honours single or double quotes around a whole argument, with no escapes inside."""
+    if argument and argument[0] not in "'\"" and not any(char.isspace() for char in argument):
+        return argument  # quotes further inside do not count
+    if "'" in argument and '"' in argument:
+        raise BuildError(
+            f"[tool.hatch-go-binary] ldflags: Go's -ldflags cannot carry {argument!r}: an "
+            "argument with spaces, or one that starts with a quote, must be quoted with ' or \" "
+            "and cannot hold both; use only one kind of quote in it"
+        )
     return f"'{argument}'" if "'" not in argument else f'"{argument}"'
 
 

@@ -64,7 +64,7 @@ def _shown(value: object) -> str:
     """A value as TOML would spell it, near enough for a message."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=False, default=str)  # str: TOML's dates and times
 
 
 def _bad(key: str, value: object, allowed: str) -> ConfigError:
@@ -94,7 +94,7 @@ def _command(table: Mapping[str, Any], project: Mapping[str, Any]) -> str:
             "command",
             command,
             "use ASCII letters, digits, '-', '_' and '.', starting with a letter or digit "
-            "(the installed command's file name, such as \"my-tool\")",
+            '(the installed command\'s file name, such as "my-tool")',
         )
     return command
 
@@ -157,7 +157,7 @@ def _version_variable(table: Mapping[str, Any]) -> str:
         raise _bad(
             "version-variable",
             variable,
-            'name the Go string variable that receives the version, as the linker\'s -X '
+            "name the Go string variable that receives the version, as the linker's -X "
             'does: "main.version" or "example.com/tool/internal/build.Version"; "" links none',
         )
     return variable
@@ -236,6 +236,8 @@ def load_pyproject(root: Path) -> dict[str, Any]:
         with path.open("rb") as stream:
             return tomllib.load(stream)
     except FileNotFoundError:
-        raise ConfigError(f"no pyproject.toml in {root}: run this in the project's folder") from None
+        raise ConfigError(
+            f"no pyproject.toml in {root}: run this in the project's folder"
+        ) from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path} is not valid TOML: {error}") from None

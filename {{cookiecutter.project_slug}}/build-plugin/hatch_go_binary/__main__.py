@@ -31,7 +31,11 @@ def main(argv=None) -> int:
         from hatch_go_binary.audit import main as audit
 
         return audit(rest)
-    print(f"python -m hatch_go_binary: unknown command {command!r}\n\n{USAGE}", end="", file=sys.stderr)
+    print(
+        f"python -m hatch_go_binary: unknown command {command!r}\n\n{USAGE}",
+        end="",
+        file=sys.stderr,
+    )
     return 2
 
 

@@ -143,7 +143,9 @@ def requirements(argv: list[str] | None = None) -> int:
     first, so a build outside isolation compresses and tags exactly as an isolated one."""
     parser = argparse.ArgumentParser(prog="python -m hatch_go_binary requirements")
     parser.add_argument("--audit", action="store_true", help="and what the audit needs")
-    parser.add_argument("--dist-checks", action="store_true", help="and twine, check-wheel-contents")
+    parser.add_argument(
+        "--dist-checks", action="store_true", help="and twine, check-wheel-contents"
+    )
     options = parser.parse_args(argv)
     root = Path.cwd()
     try:
@@ -162,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m hatch_go_binary build", description=__doc__.split("\n")[0]
     )
     options = parse_args(argv, parser)
-    if not options.jobs.isdigit():
+    if not options.jobs.isdecimal():  # not isdigit(): int() refuses "²"
         parser.error(
             f"--jobs or GO_WHEEL_JOBS is {options.jobs!r}: give the number of builds to run "
             "at once, such as 1, or 0 for one per CPU"
@@ -174,8 +176,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.exit(2, f"{parser.prog}: {error}\n")
     if has_a_wheel_here(DEFLATE_PLATFORMS) and find_spec("deflate") is None:
         # an isolated build would compress with libdeflate: these wheels must be the same
-        parser.exit(2, f"{parser.prog}: the wheels are compressed with libdeflate here: "
-                    f"`pip install {DEFLATE_REQUIREMENT}` (see `python -m hatch_go_binary requirements`)\n")
+        parser.exit(
+            2,
+            f"{parser.prog}: the wheels are compressed with libdeflate here: "
+            f"`pip install {DEFLATE_REQUIREMENT}` (see `python -m hatch_go_binary requirements`)\n",
+        )
     unknown = [target for target in options.targets if target not in settings.targets]
     if unknown:
         parser.exit(
@@ -192,7 +197,10 @@ def main(argv: list[str] | None = None) -> int:
         built, failed = build_all(jobs, staging, workers)
         report_failures(failed)
         if failed:
-            print(f"\n{len(failed)} of {len(jobs)} builds failed: {', '.join(failed)}", file=sys.stderr)
+            print(
+                f"\n{len(failed)} of {len(jobs)} builds failed: {', '.join(failed)}",
+                file=sys.stderr,
+            )
             return 1
         staged = {job: staging / name for job, name in built.items()}
         if not options.no_audit:

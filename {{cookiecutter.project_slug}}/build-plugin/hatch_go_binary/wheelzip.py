@@ -51,11 +51,13 @@ def raw_deflate(data: bytes) -> bytes:
 
 
 def _inflates_to(compressed: bytes, data: bytes) -> bool:
+    unpacker = zlib.decompressobj(-15)
     try:
-        unpacked = zlib.decompressobj(-15).decompress(compressed)
+        unpacked = unpacker.decompress(compressed)
     except zlib.error:
         return False
-    return unpacked == data
+    # a stream without its end, or with bytes after it, can still give DATA back
+    return unpacker.eof and not unpacker.unused_data and unpacked == data
 
 
 def deflate_cached(data: bytes, cache: Path | None) -> bytes:
@@ -116,7 +118,9 @@ def write_zip(path: Path, entries: Sequence[Entry]) -> None:
         crc = zlib.crc32(entry.data)
         sizes = (crc, len(data), len(entry.data), len(name))
         offset = local.tell()
-        local.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags, method, time, date, *sizes, 0))
+        local.write(
+            struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags, method, time, date, *sizes, 0)
+        )
         local.write(name)
         local.write(data)
         central.write(
@@ -153,7 +157,9 @@ def add_scripts(wheel: Path, scripts: Mapping[str, Path], cache: Path | None) ->
     with zipfile.ZipFile(wheel) as source:
         infos = source.infolist()
         contents = [(info, source.read(info)) for info in infos]
-    record_name = next(info.filename for info in infos if info.filename.endswith(".dist-info/RECORD"))
+    record_name = next(
+        info.filename for info in infos if info.filename.endswith(".dist-info/RECORD")
+    )
     dist_info = record_name.rsplit("/", 1)[0]
     data_folder = dist_info[: -len(".dist-info")] + ".data"
     date_time = infos[0].date_time  # hatchling's reproducible timestamp
@@ -161,7 +167,13 @@ def add_scripts(wheel: Path, scripts: Mapping[str, Path], cache: Path | None) ->
     for name, binary in sorted(scripts.items()):
         data = binary.read_bytes()
         added.append(
-            Entry(f"{data_folder}/scripts/{name}", data, SCRIPT_MODE, date_time, deflate_cached(data, cache))
+            Entry(
+                f"{data_folder}/scripts/{name}",
+                data,
+                SCRIPT_MODE,
+                date_time,
+                deflate_cached(data, cache),
+            )
         )
     entries, rows = [], []
     for info, data in contents:
@@ -172,7 +184,9 @@ def add_scripts(wheel: Path, scripts: Mapping[str, Path], cache: Path | None) ->
             rows += [[entry.name, record_hash(entry.data), str(len(entry.data))] for entry in added]
             added = []
         executable = (info.external_attr >> 16) & 0o111
-        entries.append(Entry(info.filename, data, SCRIPT_MODE if executable else FILE_MODE, info.date_time))
+        entries.append(
+            Entry(info.filename, data, SCRIPT_MODE if executable else FILE_MODE, info.date_time)
+        )
     old_record = next(data for info, data in contents if info.filename == record_name)
     listed = [row for row in csv.reader(io.StringIO(old_record.decode("utf-8"))) if row]
     listed = [row for row in listed if row[0] != record_name]
