@@ -8,16 +8,20 @@ project must then still build and pass `go test`.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
 import subprocess
+import sys
+import tarfile
 import tomllib
+import zipfile
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import BIN, DEFAULTS, ROOT, git, make_cookie, make_copier
+from conftest import BIN, DEFAULTS, ROOT, git, make_cookie, make_copier, uv_build
 from packaging.version import Version
 
 PROJECT = "{{cookiecutter.project_slug}}"  # the project folder inside the template
@@ -29,9 +33,12 @@ UNMERGED = {"DD", "AU", "UD", "UA", "DU", "AA", "UU"}  # `git status --porcelain
 ENGINES = {"cookiecutter": make_cookie, "copier": make_copier}
 
 # What the generated project owns once it exists (copier.yml `_skip_if_exists`), besides
-# everything in internal/ but the words files, which follow the use_cgo answer.
+# everything in internal/ but the words files: both are always generated, and stay managed
+# so that an update brings them the template's build constraints (`//go:build cgo`, `!cgo`).
 OWNED = {"README.md", "go.mod", f"cmd/{COMMAND}/doc.go", "tests/test_command.py"}
 WORDS_FILES = {"internal/textstats/words.go", "internal/textstats/words_cgo.go"}
+# The build plugin's copy in every project: managed, replaced whole by an update.
+PLUGIN_COPY = "build-plugin/hatch_go_binary"
 
 
 def user_owned(name: str) -> bool:
@@ -380,16 +387,19 @@ def test_changing_use_cgo_regenerates_what_follows_it(
     assert answers(project)["use_cgo"] == becomes
     assert answers(project)["_commit"] == "v1.0.0"
     no_conflicts(project)
-    # exactly one words file: the one the new answer asks for
-    assert sorted(set(after) & WORDS_FILES) == sorted(set(fresh) & WORDS_FILES)
-    assert len(set(after) & WORDS_FILES) == 1
+    # both words files, whatever the answer: their build constraints pick one
+    assert set(before) >= WORDS_FILES
+    for name in WORDS_FILES:
+        assert after[name] == before[name] == fresh[name], name
     for name in fresh:
         expected = before[name] if user_owned(name) else fresh[name]
         assert after[name] == expected, name
     assert set(after) == set(fresh)
-    toolchain = tomllib.loads(after["pyproject.toml"].decode())["dependency-groups"]["toolchain"]
+    pyproject = tomllib.loads(after["pyproject.toml"].decode())
+    assert pyproject["tool"]["hatch-go-binary"]["cgo"] is (becomes == "yes")
+    toolchain = pyproject["dependency-groups"]["toolchain"]
     assert any(pin.startswith("ziglang==") for pin in toolchain) == (becomes == "yes")
-    assert f"USE_CGO = {becomes == 'yes'}".encode() in after["noxfile.py"]
+    assert after["noxfile.py"] == before["noxfile.py"]  # it reads `cgo` from pyproject.toml
     builds(project, cgo=becomes == "yes")
 
 
@@ -417,7 +427,7 @@ def test_a_new_description_reaches_the_files_the_template_manages(repo: Template
 
 def append_marker(path: Path, marker: str) -> None:
     comment = {".go": "//", ".mod": "//", ".py": "#", ".toml": "#", ".yml": "#", ".gitignore": "#"}
-    name = Path(re.sub(r"\{%.*?%\}", "", path.name))  # the words files are named by a condition
+    name = Path(re.sub(r"\{%.*?%\}", "", path.name))  # names with a condition: the answers file
     prefix = comment.get(name.suffix or name.name)
     if name.suffix == ".md":
         path.write_text(path.read_text(encoding="utf-8") + f"\n{marker}\n", encoding="utf-8")
@@ -624,6 +634,209 @@ def test_a_renamed_managed_file_the_user_edited_ends_as_a_visible_conflict(repo:
     assert not tests.exists()
     assert moved.replace(f"{CONFLICT_START}\n{ours}=======\n{CONFLICT_END}\n", "") == fresh.read_text(encoding="utf-8")
     assert next(line for line in status(project) if line.endswith("tests/test_binary.py"))[:2] in UNMERGED
+
+
+# ---------------------------------------------------------------- v0.2.0: the build moves into build-plugin/
+
+OLD_LAYOUT = "73b0176"  # this repository's last commit with the build scripts at the project root
+ROOT_BUILD_FILES = ("hatch_build.py", "wheel_audit.py", "build_matrix.py")
+MIGRATION = ROOT / "migrations/drop_root_build_files.py"
+KEPT = "build-plugin-migration"  # where the migration keeps the project's edited copies
+OUR_HOOK_LINE = "# Our own tweak to the build hook."
+DROPPED_TARGETS = ("linux/ppc64le", "linux/s390x")
+
+
+def template_before_the_plugin(root: Path) -> TemplateRepo:
+    """This template as of OLD_LAYOUT, tagged v0.1.0: older than the migration's v0.2.0."""
+    archive = subprocess.run(["git", "archive", OLD_LAYOUT], cwd=ROOT, capture_output=True, check=False)
+    if archive.returncode:
+        pytest.fail(f"needs this repository's history back to {OLD_LAYOUT} (git fetch --unshallow)")
+    root.mkdir(parents=True)
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(root, filter="data")
+    git(root, "init", "-q", "-b", "main")
+    repo = TemplateRepo(root)
+    repo.release("v0.1.0")
+    return repo
+
+
+@pytest.fixture(scope="module")
+def crossing(template: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[TemplateRepo, dict[str, Path]]:
+    """Projects generated at v0.1.0, then this template released as v0.2.0; each test updates its own."""
+    where = tmp_path_factory.mktemp("crossing")
+    repo = template_before_the_plugin(where / "go-pypi-template")
+    projects = {
+        "cookiecutter": generate("cookiecutter", repo, where / "cookiecutter"),
+        "copier-cgo": generate("copier", repo, where / "copier", use_cgo="yes"),
+        "edited": generate("cookiecutter", repo, where / "edited"),
+    }
+    edited = projects["edited"]
+    with (edited / "hatch_build.py").open("a", encoding="utf-8") as file:
+        file.write(f"\n{OUR_HOOK_LINE}\n")
+    pyproject = edited / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    for target in DROPPED_TARGETS:
+        assert f'  "{target}",\n' in text
+        text = text.replace(f'  "{target}",\n', "")
+    pyproject.write_text(text, encoding="utf-8")
+    commit(edited, "our build tweaks")
+
+    git(repo.root, "rm", "-rq", ".")
+    shutil.copytree(template, repo.root, ignore=shutil.ignore_patterns(".git"), dirs_exist_ok=True)
+    repo.release("v0.2.0")
+    return repo, projects
+
+
+def untracked(project: Path) -> set[str]:
+    listing = git(project, "status", "--porcelain", "--untracked-files=all").splitlines()
+    return {line[3:] for line in listing if line.startswith("??")}
+
+
+def run_migration(project: Path) -> subprocess.CompletedProcess[str]:
+    """The migration by hand, as a user might run it again; it reads _commit from the answers file."""
+    env = {name: value for name, value in os.environ.items() if name != "VERSION_FROM"}
+    return subprocess.run([sys.executable, str(MIGRATION)], cwd=project, env=env, capture_output=True, text=True)
+
+
+# The tests that share `crossing` run on one worker under `--dist loadgroup` (nox -s tests),
+# which then generates those projects once.
+@pytest.mark.xdist_group("crossing")
+@pytest.mark.parametrize("kind", ["cookiecutter", "copier-cgo"])
+def test_the_v0_2_0_migration_removes_the_root_build_scripts(
+    crossing: tuple[TemplateRepo, dict[str, Path]], tmp_path: Path, kind: str
+) -> None:
+    repo, projects = crossing
+    project, cgo = projects[kind], kind.endswith("cgo")
+    before = files(project)
+    assert set(ROOT_BUILD_FILES) <= set(before)
+
+    done = update(project, "--trust")
+    after = files(project)
+    fresh = files(make_copier(repo.root, tmp_path / "fresh", use_cgo="yes" if cgo else "no"))
+    assert answers(project)["_commit"] == "v0.2.0"
+    no_conflicts(project)
+    for name in ROOT_BUILD_FILES:
+        assert f"migration: removed {name}" in done.stdout
+        assert f"D  {name}" in status(project)  # staged by `git rm`
+    assert not (project / KEPT).exists()  # nothing was edited, so nothing is kept
+    for name in fresh:
+        expected = before.get(name, fresh[name]) if user_owned(name) else fresh[name]
+        assert after[name] == expected, name
+    assert set(after) == set(fresh)
+    # only what the template added (the plugin, the other words file) waits untracked for review
+    assert untracked(project) == set(fresh) - set(before)
+    builds(project, cgo=cgo)
+
+
+@pytest.mark.xdist_group("crossing")
+def test_an_edited_root_build_script_is_kept_aside_and_the_project_still_builds(
+    crossing: tuple[TemplateRepo, dict[str, Path]], tmp_path: Path
+) -> None:
+    repo, projects = crossing
+    project = projects["edited"]
+    before = files(project)
+
+    done = update(project, "--trust")  # without it copier refuses, as for every migration
+    no_conflicts(project)
+    # out of the project and of git's index, and the output says what happened
+    assert not (project / "hatch_build.py").exists()
+    assert "hatch_build.py" not in git(project, "ls-files").split()
+    assert "hatch_build.py has edits" in done.stderr
+    assert f"{KEPT}/hatch_build.py.edited" in done.stderr
+    assert "[tool.hatch-go-binary]" in done.stderr
+    # nothing of the user's is lost: the whole file, and the edit on its own
+    kept = project / KEPT
+    assert (kept / "hatch_build.py.edited").read_bytes() == before["hatch_build.py"]
+    diff = (kept / "hatch_build.py.diff").read_text(encoding="utf-8").splitlines()
+    assert [line for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")] == ["+", f"+{OUR_HOOK_LINE}"]
+    assert "[tool.hatch-go-binary]" in (kept / "README.md").read_text(encoding="utf-8")
+    assert sorted(path.name for path in kept.iterdir()) == ["README.md", "hatch_build.py.diff", "hatch_build.py.edited"]
+    fresh = files(make_copier(repo.root, tmp_path / "fresh"))
+    assert untracked(project) == set(fresh) - set(before) | {f"{KEPT}/{path.name}" for path in kept.iterdir()}
+
+    # pyproject.toml merges cleanly: the edited list travels with its lines into the new table
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    hook = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["hooks"]["custom"]
+    assert hook == {"path": f"{PLUGIN_COPY}/vendored.py"}
+    targets = tomllib.loads(fresh["pyproject.toml"].decode())["tool"]["hatch-go-binary"]["targets"]
+    assert pyproject["tool"]["hatch-go-binary"]["targets"] == [t for t in targets if t not in DROPPED_TARGETS]
+    builds(project)
+    # the plugin accepts the merged settings and builds a wheel; the kept copies stay out of the sdist
+    with zipfile.ZipFile(uv_build(project, tmp_path / "wheel")) as wheel:
+        assert any(name.endswith(f".data/scripts/{COMMAND}") for name in wheel.namelist())
+    with tarfile.open(uv_build(project, tmp_path / "sdist", "--sdist")) as sdist:
+        names = sdist.getnames()
+    assert any(name.endswith(f"/{PLUGIN_COPY}/vendored.py") for name in names)
+    assert not [name for name in names if KEPT in name]
+
+    # once committed, updating again, or running the migration again by hand, changes nothing
+    commit(project, "update to template v0.2.0")
+    updated = files(project)
+    update(project, "--trust")
+    again = run_migration(project)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.count("is not there; nothing to remove") == len(ROOT_BUILD_FILES)
+    assert status(project) == []
+    assert files(project) == updated
+
+
+@pytest.mark.parametrize("recorded", ["not in the history", "before build_matrix.py"])
+def test_the_migration_keeps_what_it_cannot_check_and_leaves_the_projects_own_files(
+    tmp_path: Path, recorded: str
+) -> None:
+    if recorded == "not in the history":
+        version, kept, left = "v9.9.9", {"hatch_build.py", "build_matrix.py"}, set()
+    else:  # a template commit that had hatch_build.py but no build_matrix.py
+        added = git(ROOT, "log", "--diff-filter=A", "--format=%H", "--", f"{PROJECT}/build_matrix.py").split()[-1]
+        version, kept, left = f"{added}^", {"hatch_build.py"}, {"build_matrix.py"}
+    project = tmp_path / "project"
+    project.mkdir()
+    git(project, "init", "-q", "-b", "main")
+    recorded_answers = {**DEFAULTS, "_commit": version, "_src_path": str(ROOT)}
+    (project / ".copier-answers.yml").write_text(yaml.safe_dump(recorded_answers), encoding="utf-8")
+    ours = {name: f"# {name}, as the project has it\n" for name in ("hatch_build.py", "build_matrix.py")}
+    for name, text in ours.items():
+        (project / name).write_text(text, encoding="utf-8")
+    commit(project, "ours")
+
+    done = run_migration(project)
+    assert done.returncode == 0, done.stderr
+    assert "wheel_audit.py is not there" in done.stdout
+    for name in kept:
+        assert not (project / name).exists()
+        assert (project / KEPT / f"{name}.edited").read_text(encoding="utf-8") == ours[name]
+        # a .diff only where the generated file could be rendered
+        assert (project / KEPT / f"{name}.diff").exists() == (recorded != "not in the history")
+    for name in left:
+        assert (project / name).read_text(encoding="utf-8") == ours[name]
+        assert f"{name} is the project's own" in done.stdout
+    if recorded == "not in the history":
+        assert "cannot tell whether hatch_build.py was edited" in done.stderr
+
+    commit(project, "migrated")
+    kept_files = files(project)
+    assert run_migration(project).returncode == 0  # a second run finds nothing to do
+    assert status(project) == []
+    assert files(project) == kept_files
+
+
+def test_a_new_plugin_version_replaces_build_plugin_exactly(repo: TemplateRepo, tmp_path: Path) -> None:
+    repo.release("v1.1.0")
+    project = generate("copier", repo, tmp_path / "project")
+    # the next plugin version changes a module, drops one and adds one
+    plugin = repo.path(PLUGIN_COPY)
+    with (plugin / "hook.py").open("a", encoding="utf-8") as file:
+        file.write("\n# changed in the next plugin version\n")
+    git(repo.root, "rm", "-q", f"{PROJECT}/{PLUGIN_COPY}/hooks.py")
+    (plugin / "notes.py").write_text('"""Added in the next plugin version."""\n', encoding="utf-8")
+    repo.release("v1.2.0")
+
+    update(project)
+    no_conflicts(project)
+    # the template's copy is not rendered (tests/test_vendored.py: no Jinja syntax in it)
+    assert files(project / PLUGIN_COPY) == files(plugin)
+    assert not (project / PLUGIN_COPY / "hooks.py").exists()
+    assert (project / PLUGIN_COPY / "notes.py").exists()
 
 
 # ---------------------------------------------------------------- the template's own versions
