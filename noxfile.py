@@ -36,6 +36,7 @@ TEST_REQUIREMENTS = [
     "pyelftools>=0.31",
     "macholib>=1.16",
     "pefile>=2023.2.7",
+    "cyclonedx-python-lib[json-validation]>=11",  # validates the wheels' SBOMs
     "twine>=6.1",
     "check-wheel-contents>=0.6",
     "nox>=2025.2.9",
@@ -60,6 +61,7 @@ def tests(session: nox.Session) -> None:
 PLUGIN_PYTHONS = ["3.9", "3.10", "3.11", "3.12", "3.13"]
 PLUGIN_TEST_REQUIREMENTS = ["pytest>=8", "hatchling>=1.27", "packaging>=24", "deflate==0.8.1"]
 PLUGIN_TEST_REQUIREMENTS += ["pyelftools>=0.31", "macholib>=1.16", "pefile>=2023.2.7"]
+PLUGIN_TEST_REQUIREMENTS += ["cyclonedx-python-lib[json-validation]>=11"]  # the SBOM schema
 
 
 @nox.session(python=PLUGIN_PYTHONS)

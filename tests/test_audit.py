@@ -10,6 +10,7 @@ import base64
 import csv
 import hashlib
 import io
+import json
 import os
 import platform
 import shutil
@@ -25,6 +26,7 @@ from conftest import ROOT, uv_build
 
 TARGETS = ("linux/amd64", "linux/arm64", "darwin/amd64", "darwin/arm64", "windows/amd64")
 SCRIPT = "my_go_tool-0.1.0.data/scripts/my-go-tool"
+SBOM = "my_go_tool-0.1.0.dist-info/sboms/my-go-tool.cyclonedx.json"
 LINUX_X86_64 = "manylinux_2_17_x86_64.manylinux2014_x86_64.musllinux_1_1_x86_64"
 PLUGIN_SRC = ROOT / "plugin" / "src"
 
@@ -74,15 +76,22 @@ def rewrite(
     retag_metadata: bool = True,
     replace: dict[str, bytes] | None = None,
     modes: dict[str, int] | None = None,
+    remove: tuple[str, ...] = (),
+    unrecorded: tuple[str, ...] = (),
+    keep_sbom: bool = False,
 ) -> Path:
     """A copy of WHEEL, consistent as a hand-made wheel would be: new tags in the name and in WHEEL,
-    entries replaced or added, RECORD recomputed. Modes are normalised unless MODES says otherwise."""
+    entries replaced, added or REMOVEd, RECORD recomputed (without the UNRECORDED entries), and a
+    replaced script given a new SBOM unless KEEP_SBOM. Modes are normalised unless MODES says otherwise."""
     replace, modes = replace or {}, modes or {}
     dist, version, python, abi, old_platform = wheel.name.removesuffix(".whl").split("-")
     platform_tag = platform_tag or old_platform
     with zipfile.ZipFile(wheel) as source:
-        contents = {info.filename: source.read(info) for info in source.infolist()}
+        contents = {info.filename: source.read(info) for info in source.infolist() if info.filename not in remove}
     contents.update(replace)
+    for name, data in replace.items():
+        if "/scripts/" in name and not keep_sbom:
+            contents.update(sbom_for_script(name, data))
     record = next(name for name in contents if name.endswith(".dist-info/RECORD"))
     wheel_file = record.replace("/RECORD", "/WHEEL")
     if retag_metadata:
@@ -92,7 +101,7 @@ def rewrite(
     rows = io.StringIO()
     writer = csv.writer(rows, lineterminator="\n")
     for name, data in contents.items():
-        if name != record:
+        if name != record and name not in unrecorded:
             digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
             writer.writerow([name, f"sha256={digest}", len(data)])
     writer.writerow([record, "", ""])
@@ -106,6 +115,37 @@ def rewrite(
             info.external_attr = modes.get(name, 0o100755 if "/scripts/" in name else 0o100644) << 16
             copy.writestr(info, contents[name], zipfile.ZIP_DEFLATED)
     return target
+
+
+def sbom_for_script(location: str, data: bytes) -> dict[str, bytes]:
+    """{its .dist-info path: the SBOM the plugin would write} for a script put into a wheel by hand
+    (one without Go build information gets the distribution and the binary only)."""
+    if str(PLUGIN_SRC) not in sys.path:
+        sys.path.insert(0, str(PLUGIN_SRC))
+    from hatch_go_binary import buildinfo, sbom
+
+    dist, version = location.split("/")[0].removesuffix(".data").split("-")
+    command = location.rsplit("/", 1)[-1].removesuffix(".exe")
+    try:
+        info = buildinfo.read(data)
+    except buildinfo.BuildInfoError:
+        info = buildinfo.BuildInfo("go0", "", None, (), ())
+    document = sbom.wheel_sbom(
+        name=dist.replace("_", "-"),
+        version=version,
+        license_expression=None,
+        location=location,
+        data=data,
+        info=info,
+        target="(by hand)",
+        toolchain=sbom.Toolchain(),
+    )
+    if info.go_version == "go0":  # no Go: keep the binary, drop the standard library
+        parsed = json.loads(document)
+        parsed["components"] = parsed["components"][:1]
+        parsed["dependencies"][1]["dependsOn"] = []
+        document = json.dumps(parsed, indent=2).encode()
+    return {f"{dist}-{version}.dist-info/sboms/{sbom.file_name(command)}": document}
 
 
 def script_of(wheel: Path) -> bytes:
@@ -273,6 +313,105 @@ def test_command_line_lists_every_problem(audit: ModuleType, good: dict[str, Pat
     assert "[binary-arch]" in out and "[entry-mode]" in out
 
 
+# --- SBOMs (PEP 770): missing, unlisted, or not about the binary they sit beside -------------------
+
+
+def sbom_of(wheel: Path) -> dict:
+    with zipfile.ZipFile(wheel) as archive:
+        return json.loads(archive.read(SBOM))
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_each_real_wheels_sbom_is_valid_cyclonedx(audit: ModuleType, built: dict[str, Path], target: str) -> None:
+    with zipfile.ZipFile(built[target]) as archive:
+        document, problems = audit.sbom_problems(archive.read(SBOM).decode())
+    assert (problems, document is not None) == ([], True)
+    assert audit._cyclonedx() is not None, "the tests install cyclonedx-python-lib[json-validation]"
+
+
+def test_a_wheel_without_an_sbom_is_caught(audit: ModuleType, good: dict[str, Path], tmp_path: Path) -> None:
+    findings = audit.audit_wheel(rewrite(good["linux/amd64"], tmp_path, remove=(SBOM,)))
+    assert checks(findings) == ["sbom"]
+    text = message(findings, "sbom")
+    assert f"no CycloneDX SBOM in my_go_tool-0.1.0.dist-info/sboms/ describes {SCRIPT} (PEP 770)" in text
+    assert "rebuild the wheel with hatch-go-binary (python -m hatch_go_binary build)" in text
+
+
+def test_an_sbom_left_out_of_record_is_caught(audit: ModuleType, good: dict[str, Path], tmp_path: Path) -> None:
+    findings = audit.audit_wheel(rewrite(good["linux/amd64"], tmp_path, unrecorded=(SBOM,)))
+    assert checks(findings) == ["record", "sbom"]
+    assert f"{SBOM} is not listed in RECORD" in message(findings, "sbom")
+
+
+def test_a_tampered_binary_no_longer_matches_its_sbom(audit: ModuleType, good: dict[str, Path], tmp_path: Path) -> None:
+    """Same CPU, same tags, other bytes: only the SBOM tells."""
+    tampered = script_of(good["linux/amd64"]).replace(b"my-go-tool", b"tampered!!")
+    findings = audit.audit_wheel(rewrite(good["linux/amd64"], tmp_path, replace={SCRIPT: tampered}, keep_sbom=True))
+    assert checks(findings) == ["sbom"]
+    assert "the SBOM describes another binary" in message(findings, "sbom")
+
+
+def test_an_sbom_from_another_targets_wheel_is_caught(audit: ModuleType, good: dict[str, Path], tmp_path: Path) -> None:
+    with zipfile.ZipFile(good["linux/arm64"]) as archive:
+        other = archive.read(SBOM)
+    findings = audit.audit_wheel(rewrite(good["linux/amd64"], tmp_path, replace={SBOM: other}))
+    assert checks(findings) == ["sbom"]
+    assert f"gives {SCRIPT} the SHA-256" in message(findings, "sbom")
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        pytest.param(
+            lambda doc: (
+                doc["components"].append(
+                    {
+                        "type": "library",
+                        "bom-ref": "pkg:golang/example.com/x@v1.0.0",
+                        "name": "example.com/x",
+                        "version": "v1.0.0",
+                        "purl": "pkg:golang/example.com/x@v1.0.0",
+                    }
+                )
+                or doc["dependencies"][1]["dependsOn"].append("pkg:golang/example.com/x@v1.0.0")
+            ),
+            "lists modules the binary does not hold: example.com/x@v1.0.0",
+            id="a-module-it-does-not-link",
+        ),
+        pytest.param(
+            lambda doc: doc["dependencies"][1]["dependsOn"].remove("pkg:golang/github.com/your-github-user/my-go-tool"),
+            "lacks modules the binary holds: github.com/your-github-user/my-go-tool@(devel)",
+            id="the-main-module-left-out",
+        ),
+        pytest.param(
+            lambda doc: [c.update(version="go1.20.0") for c in doc["components"] if c["name"] == "stdlib"],
+            "names the Go standard library go1.20.0, but the binary was linked by go1.",
+            id="another-go-release",
+        ),
+    ],
+)
+def test_an_sbom_whose_modules_differ_from_the_binarys_is_caught(
+    audit: ModuleType, good: dict[str, Path], tmp_path: Path, edit, expected: str
+) -> None:
+    document = sbom_of(good["linux/amd64"])
+    edit(document)
+    changed = json.dumps(document, indent=2).encode()
+    findings = audit.audit_wheel(rewrite(good["linux/amd64"], tmp_path, replace={SBOM: changed}))
+    assert checks(findings) == ["sbom"]
+    assert f"{SBOM} does not match the build information in {SCRIPT}" in message(findings, "sbom")
+    assert expected in message(findings, "sbom")
+
+
+def test_an_sbom_against_the_schema_is_caught(audit: ModuleType, good: dict[str, Path], tmp_path: Path) -> None:
+    document = sbom_of(good["windows/amd64"])
+    document["components"][0]["type"] = "executable"
+    changed = json.dumps(document).encode()
+    findings = audit.audit_wheel(rewrite(good["windows/amd64"], tmp_path, replace={SBOM: changed}))
+    assert checks(findings) == ["sbom", "sbom"]  # invalid, so nothing describes the binary
+    text = "\n".join(str(finding) for finding in findings)
+    assert f"{SBOM} is not valid CycloneDX: $.components[0].type: 'executable' is not one of" in text
+
+
 def audit_with_cache(src: Path, cache: Path, *files: Path) -> subprocess.CompletedProcess[str]:
     return run_audit(src, "--dist-checks", "--cache", str(cache), *map(str, files))
 
@@ -328,6 +467,8 @@ def test_tags_pypi_or_installers_refuse_are_caught(audit: ModuleType, tag: str, 
     "tag",
     [
         "manylinux_2_28_riscv64",
+        "manylinux_2_31_riscv64",  # what the plugin tags riscv64 wheels with, beside:
+        "musllinux_1_1_riscv64",
         "musllinux_1_2_armv7l",
         "manylinux1_i686",
         "manylinux2014_ppc64",

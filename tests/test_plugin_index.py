@@ -57,9 +57,10 @@ def switch_to_the_release(project: Path, where: Path) -> Path:
     text = text.replace(
         'requires = ["hatchling>=1.27"]', f'requires = ["hatchling>=1.27", "hatch-go-binary=={PLUGIN_VERSION}"]'
     )
-    text = text.replace(
-        "[tool.hatch.build.targets.wheel.hooks.custom]", "[tool.hatch.build.targets.wheel.hooks.go-binary]"
-    )
+    for target in ("wheel", "sdist"):
+        text = text.replace(
+            f"[tool.hatch.build.targets.{target}.hooks.custom]", f"[tool.hatch.build.targets.{target}.hooks.go-binary]"
+        )
     text = text.replace('path = "build-plugin/hatch_go_binary/vendored.py"\n', "")
     pyproject.write_text(text)
     return switched
@@ -109,4 +110,4 @@ def test_pip_wheel_and_nox_wheels_build_with_the_release(
         built = run_nox(switched, "-s", "wheels", "--", "linux/amd64", "windows/arm64")
     assert built.returncode == 0, built.stdout[-4000:] + built.stderr[-4000:]
     names = sorted(path.name for path in (switched / "dist").iterdir())
-    assert len(names) == 3 and any("win_arm64" in name for name in names), names
+    assert len(names) == 4 and "BUILD.json" in names and any("win_arm64" in name for name in names), names

@@ -3,13 +3,17 @@
 pypiserver serves an index on 127.0.0.1 with upload passwords; the default project's
 linux/amd64 wheel and sdist go up with `nox -s publish`, then come back down through
 pip, uvx, and a second package that depends on the tool, each in a fresh environment.
+The build record (dist/BUILD.json) and the hand-over of dist/ between the release jobs
+(SHA256SUMS and the build job's output) are checked by running the workflows' own steps.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -18,16 +22,19 @@ import time
 import urllib.error
 import urllib.request
 import warnings
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from unittest import mock
 
 import pytest
-from conftest import BIN, make_copier, run_nox
+import yaml
+from conftest import BIN, git, make_copier, run_nox
 
 VERSION_LINE = "my-go-tool 0.1.0"
 WHEEL = "my_go_tool-0.1.0-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.musllinux_1_1_x86_64.whl"
 SDIST = "my_go_tool-0.1.0.tar.gz"
+RECORD = "BUILD.json"
 USER, PASSWORD = "uploader", "correct horse battery staple"
 # One worker builds the project once and runs every test against it, in order.
 pytestmark = pytest.mark.xdist_group("publish")
@@ -135,8 +142,24 @@ def project(template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The default project with dist/ holding its linux/amd64 wheel and its sdist."""
     project = make_copier(template, tmp_path_factory.mktemp("publish"))
     nox_ok(project, "-s", "wheels", "--", "linux/amd64")
-    assert sorted(path.name for path in (project / "dist").iterdir()) == [WHEEL, SDIST]
+    assert sorted(path.name for path in (project / "dist").iterdir()) == [RECORD, WHEEL, SDIST]
     return project
+
+
+def copy_of(project: Path, where: Path) -> Path:
+    """The project with its dist/, without its nox environments."""
+    shutil.copytree(project, where, ignore=shutil.ignore_patterns(".nox"))
+    return where
+
+
+def rerecord(project: Path) -> None:
+    """Make dist/BUILD.json list dist/'s files as they are: a build that made these bytes."""
+    path = project / "dist" / RECORD
+    record = json.loads(path.read_text())
+    dist = sorted(project / "dist" / name for name in os.listdir(project / "dist"))
+    artifacts = [item for item in dist if item.name.endswith((".whl", ".tar.gz"))]
+    record["artifacts"] = [{"file": item.name, "sha256": sha256(item), "target": "?"} for item in artifacts]
+    path.write_text(json.dumps(record))
 
 
 @pytest.fixture(scope="module")
@@ -245,10 +268,10 @@ def test_a_release_with_other_files_is_refused(
     published: list[str], index: Index, project: Path, tmp_path: Path
 ) -> None:
     """The same version rebuilt (here: the sdist recompressed) cannot replace the one on the index."""
-    rebuilt = tmp_path / "rebuilt"
-    shutil.copytree(project, rebuilt, ignore=shutil.ignore_patterns(".nox"))
+    rebuilt = copy_of(project, tmp_path / "rebuilt")
     sdist = rebuilt / "dist" / SDIST
     sdist.write_bytes(gzip.compress(gzip.decompress(sdist.read_bytes()), mtime=1))
+    rerecord(rebuilt)  # a whole rebuild that happened to give other bytes
     before = index.digests()
     output = nox_fails(rebuilt, "-s", "publish", "--", "--repository-url", index.url, **credentials())
     assert f"my-go-tool 0.1.0 is already on {index.url} with different files" in output
@@ -278,7 +301,8 @@ def test_an_unreachable_index_is_named(project: Path) -> None:
 
 def test_an_unknown_repository_name_is_refused(project: Path) -> None:
     output = nox_fails(project, "-s", "publish", "--", "--repository", "no-such-index")
-    assert "twine knows no repository named 'no-such-index'" in output
+    # twine's own reading of ~/.pypirc, and what to do
+    assert "twine cannot tell where to upload: Missing 'no-such-index' section from ~/.pypirc" in output
     assert "--repository-url" in output
 
 
@@ -294,10 +318,10 @@ def test_smoke_installs_the_host_wheel_and_runs_the_tests(project: Path) -> None
 
 
 def test_smoke_names_the_platform_when_no_wheel_fits(project: Path, tmp_path: Path) -> None:
-    elsewhere = tmp_path / "project"
-    shutil.copytree(project, elsewhere, ignore=shutil.ignore_patterns(".nox"))
+    elsewhere = copy_of(project, tmp_path / "project")
     foreign = WHEEL.replace("manylinux_2_17_x86_64.manylinux2014_x86_64.musllinux_1_1_x86_64", "win_amd64")
     (elsewhere / "dist" / WHEEL).rename(elsewhere / "dist" / foreign)
+    rerecord(elsewhere)  # as if only windows/amd64 had been built
     output = nox_fails(elsewhere, "-s", "smoke")
     assert "No wheel in dist/ fits this machine (linux-x86_64" in output
     assert foreign in output
@@ -315,8 +339,163 @@ def test_check_version_wants_the_tag_of_pyprojects_version(project: Path) -> Non
 def test_checksums_are_what_sha256sum_checks(project: Path) -> None:
     nox_ok(project, "-s", "checksums")
     sums = project / "dist" / "SHA256SUMS"
-    assert sums.read_text() == "".join(f"{sha256(project / 'dist' / name)}  {name}\n" for name in (WHEEL, SDIST))
+    listed = (WHEEL, SDIST, RECORD)
+    assert sums.read_text() == "".join(f"{sha256(project / 'dist' / name)}  {name}\n" for name in listed)
     if shutil.which("sha256sum"):
         done = subprocess.run(["sha256sum", "--check", sums.name], cwd=sums.parent, capture_output=True, text=True)
         assert done.returncode == 0, done.stdout + done.stderr
-    sums.unlink()  # publish takes only wheels and sdists, but leave dist/ as the build made it
+    sums.unlink()  # leave dist/ as the build made it
+
+
+def workflow_steps(project: Path, name: str, job: str) -> list[dict]:
+    return yaml.safe_load((project / ".github" / "workflows" / name).read_text())["jobs"][job]["steps"]
+
+
+def run_step(project: Path, step: dict, **env: str) -> subprocess.CompletedProcess[str]:
+    """A workflow's `run:` step as a runner runs it (bash -e, pipefail), with ENV for its
+    `env:` (whose ${{ }} only GitHub fills in); nox, and a stand-in gh, from BIN."""
+    env = {**os.environ, **env, "PATH": os.pathsep.join([str(BIN), os.environ["PATH"]])}
+    command = ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]]
+    return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
+
+
+def test_the_release_jobs_take_over_only_what_the_build_made(project: Path, tmp_path: Path) -> None:
+    """build.yml's checksums step hands the digest of SHA256SUMS over as its output; each
+    release job's first step after the download refuses a dist/ that differs, by name."""
+    work = copy_of(project, tmp_path / "work")
+    (checksums,) = [step for step in workflow_steps(work, "build.yml", "wheels") if step.get("id") == "checksums"]
+    output = tmp_path / "github-output"
+    done = run_step(work, checksums, GITHUB_OUTPUT=str(output))
+    assert done.returncode == 0, done.stdout + done.stderr
+    (handed,) = re.findall(r"^sha256sums=([0-9a-f]{64})$", output.read_text(), re.MULTILINE)
+    # what the artifact upload takes is exactly what SHA256SUMS lists, and SHA256SUMS
+    (upload,) = [
+        step for step in workflow_steps(work, "build.yml", "wheels") if "upload-artifact" in step.get("uses", "")
+    ]
+    uploaded = {path.name for pattern in upload["with"]["path"].split() for path in work.glob(pattern)}
+    assert uploaded == {WHEEL, SDIST, RECORD, "SHA256SUMS"}
+    checks = [
+        step
+        for job in ("check-version", "publish", "github-release")
+        for step in workflow_steps(work, "release.yml", job)
+        if step.get("run") == "nox -s checksums -- --check"
+    ]
+    assert len(checks) == 3
+    check, dist = checks[0], work / "dist"
+    for step in checks:
+        done = run_step(work, step, SHA256SUMS_SHA256=handed)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    def refused(expect: str) -> None:
+        done = run_step(work, check, SHA256SUMS_SHA256=handed)
+        message = " ".join((done.stdout + done.stderr).split())
+        assert done.returncode != 0 and expect in message, message
+        assert "Nothing was signed or uploaded" in message
+
+    wheel = (dist / WHEEL).read_bytes()
+    (dist / WHEEL).write_bytes(wheel + b"\0")
+    refused(f"{WHEEL}: sha256 {sha256(dist / WHEEL)}, SHA256SUMS has {hashlib.sha256(wheel).hexdigest()}")
+    (dist / WHEEL).write_bytes(wheel)
+    (dist / SDIST).rename(tmp_path / SDIST)
+    refused(f"{SDIST}: listed, missing from dist/")
+    (tmp_path / SDIST).rename(dist / SDIST)
+    (dist / "my_go_tool-0.1.0-py3-none-any.whl").write_bytes(b"not from the build")
+    refused("my_go_tool-0.1.0-py3-none-any.whl: in dist/, not listed")
+    # SHA256SUMS rewritten to match: the build job's output still tells
+    (dist / "SHA256SUMS").write_text((dist / "SHA256SUMS").read_text() + f"{'0' * 64}  extra\n")
+    refused(f"but the build job wrote one with {handed}")
+    (dist / "my_go_tool-0.1.0-py3-none-any.whl").unlink()
+
+    # the GitHub release step, with a stand-in gh: the SBOMs out of the wheel, then everything
+    steps = workflow_steps(work, "release.yml", "github-release")
+    (sboms,) = [step for step in steps if step.get("run") == "nox -s sboms"]
+    assert run_step(work, sboms).returncode == 0
+    with zipfile.ZipFile(dist / WHEEL) as archive:
+        inside = [name for name in archive.namelist() if "/sboms/" in name]
+        assert inside, "the wheel carries no SBOM"
+        for name in inside:
+            extracted = dist / "sboms" / f"{WHEEL[:-4]}.{name.rsplit('/', 1)[1]}"
+            assert extracted.read_bytes() == archive.read(name)
+    fake = tmp_path / "gh"
+    fake.write_text('#!/bin/sh\n[ "$2" = view ] && exit 1\necho "$@" >> "$GH_LOG"\n')
+    fake.chmod(0o755)
+    (release,) = [step for step in steps if "gh release upload" in step.get("run", "")]
+    env = {"GH_LOG": str(tmp_path / "gh.log"), "TAG": "v0.1.0", "PATH": f"{tmp_path}{os.pathsep}{os.environ['PATH']}"}
+    done = subprocess.run(["bash", "-eo", "pipefail", "-c", release["run"]], cwd=work, env={**os.environ, **env})
+    assert done.returncode == 0
+    create, upload_call = (tmp_path / "gh.log").read_text().splitlines()
+    assert create.startswith("release create v0.1.0 --verify-tag")
+    attached = upload_call.split()[4:]
+    assert sorted(Path(name).name for name in attached) == sorted(
+        [WHEEL, SDIST, RECORD, "SHA256SUMS", *(path.name for path in (dist / "sboms").iterdir())]
+    )
+    assert all((work / name).is_file() for name in attached)
+
+
+def test_publish_refuses_a_dist_the_build_did_not_make(project: Path, tmp_path: Path) -> None:
+    """A changed, missing or extra file stops publish, by name, before twine runs."""
+    work = copy_of(project, tmp_path / "work")
+    dist, closed = work / "dist", f"http://127.0.0.1:{free_port()}/"
+    publish = ["-s", "publish", "--", "--repository-url", closed]
+    wheel = (dist / WHEEL).read_bytes()
+    (dist / WHEEL).write_bytes(wheel[:-1] + bytes([wheel[-1] ^ 1]))
+    output = nox_fails(work, *publish, **credentials())
+    assert f"dist/ is not the one build recorded in dist/{RECORD}: {WHEEL}: changed since that build" in output
+    (dist / WHEEL).write_bytes(wheel)
+    (dist / SDIST).unlink()
+    assert f"{SDIST}: in the record, missing from dist/" in nox_fails(work, *publish, **credentials())
+    shutil.copy(project / "dist" / SDIST, dist / SDIST)
+    (dist / "my_go_tool-0.1.0-py3-none-any.whl").write_bytes(wheel)
+    output = nox_fails(work, *publish, **credentials())
+    assert "my_go_tool-0.1.0-py3-none-any.whl: not made by that build" in output
+    assert "twine check" not in output  # refused before twine ran
+    (dist / "my_go_tool-0.1.0-py3-none-any.whl").unlink()
+    (dist / RECORD).unlink()
+    assert "dist/ has no build record (BUILD.json)" in nox_fails(work, *publish, **credentials())
+
+
+def test_check_version_refuses_what_a_failed_uv_build_left(project: Path, tmp_path: Path) -> None:
+    """Issue 11: a syntax error, then `uv build --sdist -o dist` put the broken code's sdist
+    beside the good build's wheel, and check-version, comparing versions only, passed."""
+    work = copy_of(project, tmp_path / "work")
+    broken = work / "internal" / "cli" / "broken.go"
+    broken.write_text("package cli\n\nfunc broken( {\n")
+    built = subprocess.run(["uv", "build", "--sdist", "-o", "dist"], cwd=work, capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr  # an sdist does not compile Go
+    assert (work / "dist" / WHEEL).read_bytes() == (project / "dist" / WHEEL).read_bytes()
+    output = nox_fails(work, "-s", "check-version", "--", "v0.1.0")
+    assert f"{SDIST}: changed since that build" in output
+    assert "Rebuild with `nox -s wheels`" in output
+    broken.unlink()
+    nox_ok(work, "-s", "wheels", "--", "linux/amd64")
+    assert "all say 0.1.0" in nox_ok(work, "-s", "check-version", "--", "v0.1.0")
+
+
+def test_the_record_names_the_commit_and_check_version_wants_it(project: Path, tmp_path: Path) -> None:
+    """In git: a build of HEAD passes; a new commit, a tag elsewhere, or uncommitted changes
+    in the build are refused by check-version (and publish)."""
+    work = copy_of(project, tmp_path / "work")
+    shutil.rmtree(work / "dist")
+    git(work, "init", "-q", "-b", "main")
+    git(work, "add", "-A")
+    git(work, "commit", "-q", "-m", "release")
+    first = git(work, "rev-parse", "HEAD")
+    built = nox_ok(work, "-s", "wheels", "--", "linux/amd64")
+    assert f"dist/{RECORD}: 2 artifacts, built from commit {first}, nothing uncommitted" in built
+    assert json.loads((work / "dist" / RECORD).read_text())["source"]["git-commit"] == first
+    git(work, "tag", "v0.1.0")
+    assert "all say 0.1.0" in nox_ok(work, "-s", "check-version", "--", "v0.1.0")
+    (work / "README.md").write_text((work / "README.md").read_text() + "\nMore.\n")
+    git(work, "commit", "-q", "-am", "after the build")
+    second = git(work, "rev-parse", "HEAD")
+    output = nox_fails(work, "-s", "check-version", "--", "v0.1.0")
+    assert f"Not releasing: dist/ was built from commit {first}, but HEAD is {second}" in output
+    output = nox_fails(work, "-s", "publish", "--", "--repository-url", f"http://127.0.0.1:{free_port()}/")
+    assert f"dist/ was built from commit {first}, but HEAD is {second}" in output
+    nox_ok(work, "-s", "wheels", "--", "linux/amd64")  # HEAD now, but v0.1.0 is the first commit
+    output = nox_fails(work, "-s", "check-version", "--", "v0.1.0")
+    assert f"the tag v0.1.0 is commit {first}, but dist/ was built from {second}" in output
+    (work / "README.md").write_text("edited, not committed\n")
+    nox_ok(work, "-s", "wheels", "--", "linux/amd64")
+    output = nox_fails(work, "-s", "check-version")
+    assert f"dist/ was built from commit {second} with uncommitted changes: README.md" in output

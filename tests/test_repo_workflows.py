@@ -127,7 +127,7 @@ def test_the_tools_the_workflow_installs_exist() -> None:
     pins = command.removeprefix("python -m pip install ").split()
     assert all("==" in pin for pin in pins), pins
     # the comment beside it says uv is pinned as in the generated projects
-    generated = (test_workflows.SOURCE / "ci-requirements.txt").read_text().splitlines()
+    generated = (test_workflows.LOCKS / "ci.in").read_text().splitlines()
     assert next(pin for pin in pins if pin.startswith("uv==")) in generated
     done = subprocess.run(
         [sys.executable, "-m", "pip", "install", "--dry-run", "--quiet", "--no-deps", *pins],

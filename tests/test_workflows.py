@@ -1,5 +1,6 @@
-"""The generated GitHub workflows: intact from both engines, and clean for actionlint, zizmor
-and GitHub's own schemas, for every option combination."""
+"""The generated GitHub workflows: intact from both engines, clean for actionlint, zizmor
+--pedantic and GitHub's own schemas for every option combination, one build definition
+that ci.yml and release.yml both call, and tools installed only from hashed lock files."""
 
 from __future__ import annotations
 
@@ -15,7 +16,11 @@ import yaml
 from conftest import BIN, ROOT, make_cookie, make_copier
 
 SOURCE = ROOT / "{{cookiecutter.project_slug}}" / ".github"
-WORKFLOWS = ["ci.yml", "release.yml"]
+WORKFLOWS = ["build.yml", "ci.yml", "release.yml"]
+LOCKS = SOURCE / "requirements"  # no Jinja in them
+# How every job installs its tools: only the hashed lock, only wheels.
+INSTALL = 'python -m pip install --require-hashes --only-binary ":all:" -r .github/requirements/ci.txt'
+BUILD_CALL = "./.github/workflows/build.yml"
 # actionlint comes from the Go module proxy, built with the Go the tests already have.
 ACTIONLINT = "github.com/rhysd/actionlint/cmd/actionlint@v1.7.12"
 COMBOS = {
@@ -32,6 +37,10 @@ COMBOS = {
 }
 # `uses: owner/repo@<full commit SHA>  # vX.Y.Z`
 PINNED = re.compile(r"^\s*(?:- )?uses: [\w.-]+/[\w./-]+@[0-9a-f]{40}  # v\d+\.\d+\.\d+$")
+# The one local call, build.yml, with zizmor's self-repository finding explained above it.
+LOCAL_CALL = re.compile(r"^    uses: \./\.github/workflows/build\.yml  # zizmor: ignore\[self-repository\]$")
+# `image@sha256:<digest>`
+PINNED_IMAGE = re.compile(r"^[\w./-]+:[\w.-]+@sha256:[0-9a-f]{64}$")
 EXPRESSION = re.compile(r"\$\{\{.*?\}\}")
 # One worker renders each combination once and builds actionlint once.
 pytestmark = pytest.mark.xdist_group("workflows")
@@ -92,16 +101,25 @@ def test_actionlint_finds_nothing(rendered: Path, actionlint: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_zizmor_finds_nothing_at_its_default_settings(rendered: Path) -> None:
+def test_zizmor_pedantic_finds_nothing_and_every_ignore_says_why(rendered: Path) -> None:
     # offline: this machine cannot reach GitHub, and a GH_TOKEN must not change the answer
     done = subprocess.run(
-        [str(BIN / "zizmor"), "--offline", "."], capture_output=True, text=True, cwd=rendered, env=_no_tokens()
+        [str(BIN / "zizmor"), "--offline", "--pedantic", "."],
+        capture_output=True,
+        text=True,
+        cwd=rendered,
+        env=_no_tokens(),
     )
     output = done.stdout + done.stderr
     assert done.returncode == 0, output
     assert "No findings to report" in output
     for audited in [".github/dependabot.yml", *(f".github/workflows/{name}" for name in WORKFLOWS)]:
         assert f"completed ./{audited}" in output
+    for name in WORKFLOWS:
+        lines = (rendered / ".github" / "workflows" / name).read_text().splitlines()
+        for number, line in enumerate(lines):
+            if "zizmor: ignore[" in line:  # the reason, in the comment lines just above
+                assert lines[number - 1].strip().startswith("#"), (name, line)
 
 
 def test_github_json_schemas_accept_the_files(rendered: Path) -> None:
@@ -120,8 +138,8 @@ def test_every_action_is_pinned_to_a_commit_with_its_version(rendered: Path) -> 
         uses = [line for line in lines if line.strip().startswith(("uses:", "- uses:"))]
         assert uses
         for line in uses:
-            assert PINNED.match(line), f"{name}: {line.strip()}"
-    # one version of each action across both workflows
+            assert PINNED.match(line) or LOCAL_CALL.match(line), f"{name}: {line.strip()}"
+    # one version of each action across the workflows
     pins: dict[str, set[str]] = {}
     for name in WORKFLOWS:
         for action, pin in re.findall(
@@ -131,6 +149,17 @@ def test_every_action_is_pinned_to_a_commit_with_its_version(rendered: Path) -> 
     assert all(len(versions) == 1 for versions in pins.values()), pins
 
 
+def test_every_container_is_pinned_by_digest(rendered: Path) -> None:
+    images = [
+        job["container"] if isinstance(job["container"], str) else job["container"]["image"]
+        for name in WORKFLOWS
+        for job in workflow(rendered, name)["jobs"].values()
+        if "container" in job
+    ]
+    assert images == [images[0]] and images[0].startswith("python:3.13-alpine@")
+    assert all(PINNED_IMAGE.match(image) for image in images), images
+
+
 def test_permissions_are_read_only_but_for_publishing(rendered: Path) -> None:
     for name in WORKFLOWS:
         flow = workflow(rendered, name)
@@ -138,7 +167,7 @@ def test_permissions_are_read_only_but_for_publishing(rendered: Path) -> None:
         for job_name, job in flow["jobs"].items():
             granted = job["permissions"]
             if (name, job_name) == ("release.yml", "publish"):
-                assert granted == {"contents": "read", "id-token": "write"}
+                assert granted == {"contents": "read", "id-token": "write", "attestations": "write"}
             elif (name, job_name) == ("release.yml", "github-release"):
                 assert granted == {"contents": "write"}
             else:
@@ -149,6 +178,8 @@ def test_permissions_are_read_only_but_for_publishing(rendered: Path) -> None:
 def test_checkouts_keep_no_credentials_and_jobs_run_nox(rendered: Path) -> None:
     for name in WORKFLOWS:
         for job_name, job in workflow(rendered, name)["jobs"].items():
+            if "uses" in job:  # the call of build.yml, checked on its own
+                continue
             for step in job["steps"]:
                 if step.get("uses", "").startswith("actions/checkout@"):
                     assert step["with"]["persist-credentials"] is False, (name, job_name)
@@ -157,20 +188,67 @@ def test_checkouts_keep_no_credentials_and_jobs_run_nox(rendered: Path) -> None:
                 assert any(run.startswith("nox -s ") for run in runs), (name, job_name)
             for run in runs:  # the rest is installing nox, or the release upload
                 if not run.startswith("nox -s "):
-                    assert run.startswith(("python -m pip install", 'echo "results', "gh release")), run
+                    assert run.startswith(("python -m pip install", 'echo "results', "shopt -s nullglob")), run
+                if "pip install" in run:
+                    assert run.replace("--root-user-action=ignore ", "") == INSTALL, (name, job_name, run)
 
 
-def test_release_builds_and_smoke_tests_like_ci(rendered: Path) -> None:
-    ci, release = workflow(rendered, "ci.yml"), workflow(rendered, "release.yml")
-    for job in ("wheels", "smoke", "smoke-musl"):
-        assert release["jobs"][job] == ci["jobs"][job]
-    runners = {entry["runner"] for entry in ci["jobs"]["smoke"]["strategy"]["matrix"]["include"]}
+def test_release_and_ci_call_the_one_build(rendered: Path) -> None:
+    build, ci, release = (workflow(rendered, name) for name in WORKFLOWS)
+    # build.yml is only ever called, and hands over the digest of its SHA256SUMS
+    assert build[True] == {  # YAML 1.1 reads the `on` key as True
+        "workflow_call": {
+            "outputs": {
+                "sha256sums": {
+                    "description": build[True]["workflow_call"]["outputs"]["sha256sums"]["description"],
+                    "value": "${{ jobs.wheels.outputs.sha256sums }}",
+                }
+            }
+        }
+    }
+    wheels = build["jobs"]["wheels"]
+    assert wheels["outputs"] == {"sha256sums": "${{ steps.checksums.outputs.sha256sums }}"}
+    runs = {step.get("id"): step.get("run") for step in wheels["steps"]}
+    assert runs["checksums"] == "nox -s checksums"
+    (upload,) = [step for step in wheels["steps"] if step.get("uses", "").startswith("actions/upload-artifact@")]
+    assert upload["with"]["path"].split() == ["dist/*.whl", "dist/*.tar.gz", "dist/BUILD.json", "dist/SHA256SUMS"]
+    runners = {entry["runner"] for entry in build["jobs"]["smoke"]["strategy"]["matrix"]["include"]}
     assert runners == {"ubuntu-latest", "ubuntu-24.04-arm", "macos-latest", "macos-15-intel", "windows-latest"}
-    assert ci["jobs"]["smoke-musl"]["container"].endswith("-alpine")
-    assert set(release["jobs"]["publish"]["needs"]) == {"check-version", "smoke", "smoke-musl"}
-    assert release["jobs"]["github-release"]["needs"] == "publish"
-    assert release[True]["push"]["tags"] == ["v*"]  # YAML 1.1 reads the `on` key as True
+    assert set(build["jobs"]) == {"wheels", "smoke", "smoke-musl"}
+    # both callers use it, and neither builds or smoke-tests on its own
+    for caller in (ci, release):
+        assert caller["jobs"]["build"]["uses"] == BUILD_CALL
+        for job in caller["jobs"].values():
+            runs = [step.get("run", "") for step in job.get("steps", [])]
+            assert not [run for run in runs if run.startswith(("nox -s wheels", "nox -s smoke"))], job
+    assert set(ci["jobs"]["passed"]["needs"]) == {"lint", "tests", "build"}
+    assert ".github/workflows/build.yml" in release[True]["pull_request"]["paths"]
+    assert release["jobs"]["check-version"]["needs"] == "build"
+    assert set(release["jobs"]["publish"]["needs"]) == {"build", "check-version"}
+    assert set(release["jobs"]["github-release"]["needs"]) == {"build", "publish"}
+    assert release[True]["push"]["tags"] == ["v*"]
     assert "workflow_dispatch" in release[True]
+
+
+def test_release_jobs_check_what_they_downloaded_first(rendered: Path) -> None:
+    """Every job that takes over `dist` verifies it against the build job's SHA256SUMS before
+    doing anything else with it; the publish job before it signs or uploads."""
+    for job_name, job in workflow(rendered, "release.yml")["jobs"].items():
+        steps = job.get("steps", [])
+        downloads = [i for i, step in enumerate(steps) if step.get("uses", "").startswith("actions/download-artifact@")]
+        if not downloads:
+            continue
+        after = [step for step in steps[downloads[0] + 1 :] if step.get("run") != INSTALL]
+        assert after[0]["run"] == "nox -s checksums -- --check", job_name
+        assert after[0]["env"] == {"SHA256SUMS_SHA256": "${{ needs.build.outputs.sha256sums }}"}
+        assert "build" in job["needs"]
+    publish = workflow(rendered, "release.yml")["jobs"]["publish"]["steps"]
+    order = [step.get("run") or step["uses"].split("@")[0] for step in publish]
+    check, attest, upload = "nox -s checksums -- --check", "actions/attest-build-provenance", "nox -s publish"
+    assert order[-3:] == [check, attest, f"{upload} -- --attestations"]
+    (step,) = [step for step in publish if step.get("uses", "").startswith(f"{attest}@")]
+    assert step["with"] == {"subject-checksums": "dist/SHA256SUMS"}
+    assert step["uses"] == f"{attest}@96278af6caaf10aea03fd8d33a09a777ca52d62f"
 
 
 def test_workflows_call_sessions_the_noxfile_has(rendered: Path) -> None:
@@ -180,13 +258,15 @@ def test_workflows_call_sessions_the_noxfile_has(rendered: Path) -> None:
     called = set()
     for name in WORKFLOWS:
         called |= set(re.findall(r"nox -s ([\w-]+)", (rendered / ".github/workflows" / name).read_text()))
-    assert called == {"lint", "tests", "wheels", "smoke", "check-version", "publish", "checksums"}
+    assert called == {"lint", "tests", "wheels", "smoke", "check-version", "publish", "checksums", "sboms"}
     assert called <= sessions
 
 
 def test_dependabot_watches_actions_go_and_python(rendered: Path) -> None:
     updates = yaml.safe_load((rendered / ".github" / "dependabot.yml").read_text())["updates"]
     assert {update["package-ecosystem"] for update in updates} == {"github-actions", "gomod", "pip"}
+    (pip,) = [update for update in updates if update["package-ecosystem"] == "pip"]
+    assert "/.github/requirements" in pip["directories"]  # the lock files
 
 
 def test_generated_files_say_how_to_update_them(rendered: Path) -> None:
@@ -196,16 +276,46 @@ def test_generated_files_say_how_to_update_them(rendered: Path) -> None:
         assert "copier update" in head, path
 
 
-def test_the_tools_the_workflows_install_exist() -> None:
-    requirements = SOURCE / "ci-requirements.txt"  # no Jinja in it
-    pins = [line for line in requirements.read_text().splitlines() if line and not line.startswith("#")]
-    assert all("==" in pin for pin in pins), pins
-    done = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--dry-run", "--quiet", "--no-deps", "-r", str(requirements)],
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stderr
+def locked(lock: Path) -> list[str]:
+    """The requirement lines of a lock file, each with its hashes on the lines that follow."""
+    text = lock.read_text().replace("\\\n", " ")
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+def test_the_lock_files_pin_everything_with_hashes() -> None:
+    assert sorted(path.name for path in LOCKS.iterdir()) == ["ci.in", "ci.txt", "publish.in", "publish.txt"]
+    for name in ("ci", "publish"):
+        lock = LOCKS / f"{name}.txt"
+        # compiled from the .in file beside it, by the command its header names
+        assert (
+            f"uv pip compile --universal --generate-hashes --python-version 3.10 {name}.in -o {name}.txt"
+            in (lock.read_text().splitlines()[1])
+        )
+        lines = locked(lock)
+        assert lines
+        for line in lines:
+            assert re.match(r"^[\w.-]+==[\w.]+( ; [^-]+)?( --hash=sha256:[0-9a-f]{64})+$", line), line
+        wanted = [line.split("==")[0].split(">=")[0] for line in locked(LOCKS / f"{name}.in")]
+        assert {requirement.split("==")[0] for requirement in lines} >= set(wanted)
+    # the workflows install ci.txt (checked above), the publish session publish.txt, both hashed
+    noxfile = (SOURCE.parent / "noxfile.py").read_text()
+    assert 'PUBLISH_LOCK = ".github/requirements/publish.txt"' in noxfile
+    assert 'session.install("--require-hashes", "--only-binary", ":all:", "-r", PUBLISH_LOCK)' in noxfile
+
+
+@pytest.mark.parametrize("name", ["ci", "publish"])
+def test_the_lock_files_install_with_require_hashes(name: str, tmp_path: Path) -> None:
+    """As the workflows and the publish session install them, into a new environment."""
+    subprocess.run([sys.executable, "-m", "venv", str(tmp_path / "venv")], check=True)
+    python = tmp_path / "venv" / ("Scripts" if os.name == "nt" else "bin") / "python"
+    command = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "--require-hashes"]
+    command += ["--only-binary", ":all:", "-r", str(LOCKS / f"{name}.txt")]
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PIP_")}
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    tool = {"ci": "nox", "publish": "twine"}[name]
+    shown = subprocess.run([str(python), "-m", tool, "--version"], capture_output=True, text=True)
+    assert shown.returncode == 0, shown.stderr
 
 
 def _no_tokens() -> dict[str, str]:

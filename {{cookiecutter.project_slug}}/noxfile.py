@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import argparse
 import base64
-import configparser
 import hashlib
-import html.parser
 import json
 import os
 import platform
@@ -23,11 +21,12 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import tarfile
 import urllib.error
 import urllib.parse
 import urllib.request
+import zipfile
 from pathlib import Path
-from typing import NamedTuple
 
 import nox
 from packaging.requirements import Requirement
@@ -117,27 +116,31 @@ def wheels(session: nox.Session) -> None:
     session.run(*plugin, "build", "--out", "dist", "--dist-checks", *session.posargs, env=env)
 
 
-# --- Releasing: smoke, check-version, checksums and publish (README: "Releasing") ---
+# --- Releasing: smoke, check-version, checksums, sboms, publish (README: "Releasing") ---
 # The workflows do their work through these sessions (and lint, tests, wheels), so a
 # release can be rehearsed here step by step.
 
 COMMAND = SETTINGS.get("command", PYPROJECT["project"]["name"])
 DISTRIBUTION = PYPROJECT["project"]["name"]
 VERSION = PYPROJECT["project"]["version"]
-PUBLISH_REQUIREMENTS = ["twine>=6.1"]  # 6.1: trusted publishing and --attestations
-ATTESTATION_REQUIREMENTS = ["pypi-attestations>=0.0.26"]
-# Where twine uploads to each index it knows by name, and where that index lists
-# its files (the simple API), which publish compares dist/ with before uploading.
-KNOWN_INDEXES = {
-    "pypi": ("https://upload.pypi.org/legacy/", "https://pypi.org/simple/"),
-    "testpypi": ("https://test.pypi.org/legacy/", "https://test.pypi.org/simple/"),
+DIST = Path("dist")
+# `nox -s wheels` writes it once every artifact is built and audited: each wheel and the
+# sdist with its sha256, and the commit (or, outside git, the sdist) they were built from.
+RECORD = DIST / "BUILD.json"
+SUMS = DIST / "SHA256SUMS"
+# twine and pypi-attestations with all they import, pinned with hashes (dependabot keeps
+# them current): this session holds the upload credentials, and in CI the OIDC identity.
+PUBLISH_LOCK = ".github/requirements/publish.txt"
+# Where the indexes twine knows by name list their files (the simple API).
+SIMPLE_APIS = {
+    "https://upload.pypi.org/legacy/": "https://pypi.org/simple/",
+    "https://test.pypi.org/legacy/": "https://test.pypi.org/simple/",
 }
 
 
 def dist_files() -> list[Path]:
     """The wheels and the sdist in dist/, wheels first (the order twine uploads in)."""
-    dist = Path("dist")
-    return sorted(dist.glob("*.whl")) + sorted(dist.glob("*.tar.gz"))
+    return sorted(DIST.glob("*.whl")) + sorted(DIST.glob("*.tar.gz"))
 
 
 def artifact_version(path: Path) -> Version:
@@ -154,11 +157,90 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def require_dist(session: nox.Session) -> list[Path]:
-    """dist/'s files, all of pyproject.toml's version; the session fails otherwise."""
+def _git(*args: str) -> str | None:
+    """git's output here; None without git, or where no repository tracks this project."""
+    try:
+        tracked = subprocess.run(
+            ["git", "ls-files", "--error-unmatch", "pyproject.toml"], capture_output=True
+        )
+        done = subprocess.run(["git", *args], capture_output=True, text=True)
+    except OSError:
+        return None
+    return done.stdout.strip() if tracked.returncode == 0 and done.returncode == 0 else None
+
+
+def _commit(ref: str) -> str | None:
+    return _git("rev-parse", "--verify", "--quiet", ref + "^{commit}")
+
+
+def check_record(session: nox.Session, files: list[Path], strict: bool, tag: str | None) -> None:
+    """Fail unless dist/'s wheels and sdist are exactly those of the build in BUILD.json,
+    byte for byte. STRICT: also unless that build is of HEAD (and the tag, where it exists
+    here) with nothing uncommitted; otherwise doubts about the source are warnings."""
+    if not RECORD.is_file():
+        session.error(
+            f"dist/ has no build record ({RECORD.name}), so nothing says its files come from "
+            "one complete build. `nox -s wheels` writes it once every artifact is built and "
+            "audited; other builds (`uv build`, `python -m build`) do not. Rebuild with "
+            "`nox -s wheels`"
+        )
+    try:
+        record = json.loads(RECORD.read_text(encoding="utf-8"))
+        listed = {entry["file"]: entry["sha256"] for entry in record["artifacts"]}
+        source = record["source"]
+    except (ValueError, KeyError, TypeError) as error:
+        session.error(f"{RECORD} cannot be read ({error!r}): rebuild with `nox -s wheels`")
+    present = {path.name: path for path in files}
+    problems = [
+        f"  {name}: not made by that build (another build left it, such as `uv build`)"
+        for name in present
+        if name not in listed
+    ]
+    problems += [
+        f"  {name}: changed since that build (sha256 {sha256(path)}, the record has {listed[name]})"
+        for name, path in present.items()
+        if name in listed and sha256(path) != listed[name]
+    ]
+    problems += [
+        f"  {name}: in the record, missing from dist/" for name in listed if name not in present
+    ]
+    if problems:
+        session.error(
+            f"dist/ is not the one build recorded in {RECORD}:\n" + "\n".join(problems) + "\n"
+            "Rebuild with `nox -s wheels`: it replaces every wheel and sdist in dist/ at once"
+        )
+    built, head = source.get("git-commit"), _commit("HEAD")
+    doubts = []
+    if built and head and built != head:
+        doubts.append(f"dist/ was built from commit {built}, but HEAD is {head}")
+    if built and source.get("dirty"):
+        changed = ", ".join(source.get("changed", [])[:5]) or "the tree changed during the build"
+        doubts.append(f"dist/ was built from commit {built} with uncommitted changes: {changed}")
+    tagged = _commit(f"refs/tags/{tag}") if tag and built else None
+    if tagged and tagged != built:
+        doubts.append(f"the tag {tag} is commit {tagged}, but dist/ was built from {built}")
+    if built and not head:
+        doubts.append(f"dist/ was built from commit {built}; without git here, HEAD is unknown")
+    if head and not built:
+        doubts.append(f"dist/ was built outside git, but this is a git checkout at {head}")
+    for doubt in doubts:
+        if strict:
+            session.error(
+                f"Not releasing: {doubt}. A release is one build of the tagged commit: commit "
+                "everything, check out that commit, then `nox -s wheels`"
+            )
+        session.warn(doubt)
+    what = f"commit {built}" if built else f"the sdist with sha256 {source.get('sdist-sha256')}"
+    session.log(f"dist/ is the build recorded in {RECORD}: {len(files)} files from {what}")
+
+
+def require_dist(session: nox.Session, strict: bool = False, tag: str | None = None) -> list[Path]:
+    """dist/'s wheels and sdist, checked against the build record (check_record) and
+    pyproject.toml's version; the session fails otherwise."""
     files = dist_files()
     if not files:
         session.error("dist/ holds no wheel or sdist: build them with `nox -s wheels` first")
+    check_record(session, files, strict, tag)
     stale = [path.name for path in files if artifact_version(path) != Version(VERSION)]
     if stale:
         session.error(
@@ -207,7 +289,7 @@ def smoke(session: nox.Session) -> None:
 
 @nox.session(name="check-version", default=False)
 def check_version(session: nox.Session) -> None:
-    """Fail unless the tag, pyproject.toml, dist/ and `--version` agree (`-- vX.Y.Z`)."""
+    """Fail unless the tag, pyproject.toml, dist/ (one build of HEAD) and `--version` agree."""
     tag = session.posargs[0] if session.posargs else None
     if tag is None and os.environ.get("GITHUB_REF_TYPE") == "tag":
         tag = os.environ.get("GITHUB_REF_NAME")
@@ -220,7 +302,7 @@ def check_version(session: nox.Session) -> None:
             f"set it there and commit, then move the tag: `git tag -d {tag} && git push "
             f"origin :refs/tags/{tag}`, `git tag vX.Y.Z && git push origin vX.Y.Z`"
         )
-    files = require_dist(session)
+    files = require_dist(session, strict=True, tag=tag)
     wheel = install_host_wheel(session)
     printed = (session.run(COMMAND, "--version", silent=True) or "").strip()
     if printed != f"{COMMAND} {VERSION}":
@@ -236,187 +318,194 @@ def check_version(session: nox.Session) -> None:
     )
 
 
+def verify_sums(session: nox.Session) -> None:
+    """dist/ holds exactly what SHA256SUMS lists, byte for byte; and SHA256SUMS is the one
+    the build job wrote, when $SHA256SUMS_SHA256 (the build job's output) says which."""
+    if not SUMS.is_file():
+        session.error(f"{SUMS} is missing: the build job writes it with `nox -s checksums`")
+    expected = os.environ.get("SHA256SUMS_SHA256")
+    if expected is not None and sha256(SUMS) != expected.strip().lower():
+        session.error(
+            f"{SUMS} has sha256 {sha256(SUMS)}, but the build job wrote one with "
+            f"{expected.strip() or '(nothing: its output did not arrive)'}. What was built "
+            "changed on the way here. Nothing was signed or uploaded"
+        )
+    listed: dict[str, str] = {}
+    for number, line in enumerate(SUMS.read_text(encoding="utf-8").splitlines(), 1):
+        digest, _, name = line.partition("  ")
+        if len(digest) != 64 or not name or "/" in name or name in listed:
+            session.error(f"{SUMS}, line {number}, is not `<sha256>  <file name>`: {line!r}")
+        listed[name] = digest.lower()
+    held = {path.name: path for path in DIST.iterdir() if path.is_file()}
+    held.pop(SUMS.name)
+    held.pop(".gitignore", None)  # uv build writes one
+    problems = [
+        f"  {name}: sha256 {sha256(held[name])}, SHA256SUMS has {digest}"
+        for name, digest in listed.items()
+        if name in held and sha256(held[name]) != digest
+    ]
+    problems += [f"  {name}: listed, missing from dist/" for name in listed if name not in held]
+    problems += [f"  {name}: in dist/, not listed" for name in held if name not in listed]
+    if problems:
+        session.error(
+            f"dist/ is not what the build made, by {SUMS}:\n" + "\n".join(problems) + "\n"
+            "Nothing was signed or uploaded. In CI, run the whole workflow again; here, "
+            "rebuild with `nox -s wheels`, then `nox -s checksums`"
+        )
+    session.log(f"dist/ holds exactly the {len(listed)} files {SUMS} lists, byte for byte")
+
+
 @nox.session(venv_backend="none", default=False)
 def checksums(session: nox.Session) -> None:
-    """Write dist/SHA256SUMS for the wheels and the sdist (`sha256sum -c SHA256SUMS` checks)."""
-    files = require_dist(session)
-    lines = "".join(f"{sha256(path)}  {path.name}\n" for path in files)
-    Path("dist", "SHA256SUMS").write_bytes(lines.encode())
-    session.log(f"dist/SHA256SUMS: {len(files)} files")
+    """Write dist/SHA256SUMS (`sha256sum -c` reads it); `-- --check` verifies dist/ by it."""
+    if session.posargs == ["--check"]:
+        verify_sums(session)
+        return
+    if session.posargs:
+        session.error(f"nox -s checksums takes --check or nothing, not {session.posargs}")
+    files = [*require_dist(session), RECORD]
+    SUMS.write_bytes("".join(f"{sha256(path)}  {path.name}\n" for path in files).encode())
+    digest = sha256(SUMS)
+    if os.environ.get("GITHUB_OUTPUT"):  # the build job hands this to the release jobs
+        with open(os.environ["GITHUB_OUTPUT"], "a", encoding="utf-8") as output:
+            output.write(f"sha256sums={digest}\n")
+    session.log(f"{SUMS}: {len(files)} files; its own sha256 is {digest}")
+
+
+# PEP 770's folder in a wheel, and where hatch-go-binary puts the sdist's
+SBOMS = {".whl": r"[^/]+\.dist-info/sboms/[^/]+", ".tar.gz": r"[^/]+/sboms/[^/]+"}
+
+
+@nox.session(venv_backend="none", default=False)
+def sboms(session: nox.Session) -> None:
+    """Copy the wheels' and the sdist's SBOMs to dist/sboms/, named after their artifact."""
+    files = dist_files()
+    if not files:
+        session.error("dist/ holds no wheel or sdist: build them with `nox -s wheels` first")
+    out = DIST / "sboms"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir()
+    without = []
+    for path in files:
+        kind = ".whl" if path.name.endswith(".whl") else ".tar.gz"
+        stem = path.name[: -len(kind)]
+        if kind == ".whl":
+            with zipfile.ZipFile(path) as archive:
+                names = [name for name in archive.namelist() if re.fullmatch(SBOMS[kind], name)]
+                found = {name: archive.read(name) for name in names}
+        else:
+            with tarfile.open(path) as archive:
+                members = [m for m in archive if m.isfile() and re.fullmatch(SBOMS[kind], m.name)]
+                found = {m.name: archive.extractfile(m).read() for m in members}
+        for name, data in found.items():
+            (out / f"{stem}.{name.rsplit('/', 1)[1]}").write_bytes(data)
+        if not found and kind == ".whl":
+            without.append(path.name)
+    wheels = [path for path in files if path.name.endswith(".whl")]
+    if without and len(without) < len(wheels):
+        session.error("These wheels carry no SBOM, unlike the others: " + ", ".join(without))
+    if without:  # a build plugin that writes none (an older hatch-go-binary)
+        session.warn("The wheels carry no SBOM (*.dist-info/sboms/): the release gets none")
+    session.log(f"dist/sboms/: {len(list(out.iterdir()))} SBOM files from {len(files)} artifacts")
 
 
 class PublishError(Exception):
     """A publishing problem the user can act on; the message says what to do."""
 
 
-class Index(NamedTuple):
-    twine_args: list[str]  # how twine is told where to upload
-    upload_url: str
-    simple_url: str  # where the same index lists its files (PEP 503 / PEP 691)
-
-
-class _ArgumentParser(argparse.ArgumentParser):
+class _Arguments(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         raise PublishError(f"nox -s publish: {message}")
 
 
-def parse_publish_args(posargs: list[str]) -> argparse.Namespace:
-    parser = _ArgumentParser(prog="nox -s publish --", add_help=False)
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument("-r", "--repository", help="a name twine knows: pypi, testpypi, ~/.pypirc")
-    where.add_argument("--repository-url", help="the upload URL of another index")
-    parser.add_argument("--index-url", help="that index's simple API, if not <upload URL>/simple/")
-    parser.add_argument("--attestations", action="store_true", help="sign and upload PEP 740")
-    return parser.parse_args(posargs)
-
-
-def resolve_index(options: argparse.Namespace) -> Index:
-    """Where twine uploads (as twine itself would choose) and where to read the index."""
-    url = options.repository_url or os.environ.get("TWINE_REPOSITORY_URL")
-    if url:
-        twine_args = ["--repository-url", url]
-    else:
-        name = options.repository or os.environ.get("TWINE_REPOSITORY") or "pypi"
-        twine_args = ["--repository", name]
-        config = configparser.RawConfigParser()  # as twine reads it
-        try:
-            config.read(Path("~/.pypirc").expanduser())
-        except configparser.Error as error:
-            raise PublishError(f"~/.pypirc cannot be read: {error}") from None
-        url = config.get(name, "repository", fallback="") or KNOWN_INDEXES.get(name, ("", ""))[0]
-        if not url:
-            raise PublishError(
-                f"twine knows no repository named {name!r}: add it to ~/.pypirc "
-                f"([{name}] with repository = URL) or pass --repository-url URL"
-            )
-    simple = options.index_url
-    if not simple:
-        known = [read for upload, read in KNOWN_INDEXES.values() if upload == url.rstrip("/") + "/"]
-        simple = known[0] if known else url.rstrip("/") + "/simple/"
-    return Index(twine_args, url, simple)
-
-
-class _Links(html.parser.HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.hrefs: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        href = dict(attrs).get("href")
-        if tag == "a" and href:
-            self.hrefs.append(href)
+# Where twine uploads, as twine itself resolves it: -r/--repository-url, TWINE_REPOSITORY
+# and TWINE_REPOSITORY_URL, ~/.pypirc (or --config-file). Runs where twine is installed.
+TWINE_UPLOAD_URL = """
+import argparse, sys
+from twine import exceptions, settings
+parser = argparse.ArgumentParser()
+settings.Settings.register_argparse_arguments(parser)
+try:
+    upload = settings.Settings.from_argparse(parser.parse_known_args()[0])
+    print(upload.repository_config["repository"])
+except exceptions.TwineException as error:
+    print("error:", error)
+"""
 
 
 def _fetch(url: str, accept: str = "*/*") -> tuple[bytes, str, str]:
     """GET url; on 401/403 again with TWINE_USERNAME/TWINE_PASSWORD (a private index)."""
     request = urllib.request.Request(url, headers={"Accept": accept})
-    try:
+    login = (os.environ.get("TWINE_USERNAME", ""), os.environ.get("TWINE_PASSWORD", ""))
+    for attempt in range(2):
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
                 return response.read(), response.headers.get("Content-Type", ""), response.geturl()
         except urllib.error.HTTPError as error:
-            user, password = os.environ.get("TWINE_USERNAME"), os.environ.get("TWINE_PASSWORD")
-            if error.code not in (401, 403) or not (user and password):
+            if attempt or error.code not in (401, 403) or not all(login):
                 raise
-            token = base64.b64encode(f"{user}:{password}".encode()).decode()
-            request.add_header("Authorization", f"Basic {token}")
-            with urllib.request.urlopen(request, timeout=60) as response:
-                return response.read(), response.headers.get("Content-Type", ""), response.geturl()
-    except urllib.error.HTTPError:
-        raise
-    except (urllib.error.URLError, OSError, ValueError) as error:
-        reason = getattr(error, "reason", error)
-        raise PublishError(
-            f"Cannot reach the package index at {url}: {reason}. Check the address "
-            "(--repository, --repository-url, --index-url) and the network. Nothing was uploaded"
-        ) from None
+            basic = base64.b64encode(":".join(login).encode()).decode()
+            request.add_header("Authorization", f"Basic {basic}")
+        except (urllib.error.URLError, OSError, ValueError) as error:
+            raise PublishError(
+                f"Cannot reach the package index at {url}: {getattr(error, 'reason', error)}. "
+                "Check the address (--repository, --repository-url, --index-url) and the "
+                "network. Nothing was uploaded"
+            ) from None
+    raise AssertionError  # the second attempt returns or raises
 
 
-def index_files(index: Index, project: str) -> dict[str, tuple[str, str | None]]:
-    """filename -> (url, sha256 or None) of every file the index lists for project."""
-    page = urllib.parse.urljoin(
-        index.simple_url.rstrip("/") + "/", canonicalize_name(project) + "/"
-    )
-    accept = "application/vnd.pypi.simple.v1+json, text/html;q=0.1"
+def index_hashes(simple: str) -> dict[str, str]:
+    """filename -> sha256 of each file the index lists for this project, from its simple
+    API (PEP 691 JSON or PEP 503 links). No packaging tool reports these, and twine's
+    --skip-existing takes a used file name for "already uploaded", whatever its bytes."""
+    simple = simple.rstrip("/") + "/"
+    page = urllib.parse.urljoin(simple, canonicalize_name(DISTRIBUTION) + "/")
     try:
-        body, content_type, final_url = _fetch(page, accept)
+        body, kind, final = _fetch(page, "application/vnd.pypi.simple.v1+json, text/html;q=0.1")
     except urllib.error.HTTPError as error:
-        if error.code == 404 and index.simple_url in [s for _, s in KNOWN_INDEXES.values()]:
-            return {}
+        if error.code == 404 and simple in SIMPLE_APIS.values():
+            return {}  # a project PyPI does not have yet
         if error.code == 404:  # a new project, or no simple API there at all?
             try:
-                _fetch(index.simple_url, accept)
+                _fetch(simple)
+                return {}
             except urllib.error.HTTPError:
-                raise PublishError(
-                    f"{index.simple_url} is not a package index (HTTP {error.code}). Pass the "
-                    "index's simple API address with --index-url. Nothing was uploaded"
-                ) from None
-            return {}
+                pass
         raise PublishError(
-            f"The package index answered HTTP {error.code} {error.reason} for {page}. "
-            "Nothing was uploaded"
+            f"The package index answered HTTP {error.code} {error.reason} for {page}: if "
+            f"{simple} is not its simple API, pass that with --index-url. Nothing was uploaded"
         ) from None
-    files: dict[str, tuple[str, str | None]] = {}
-    if "json" in content_type:
-        for entry in json.loads(body).get("files", []):
-            url = urllib.parse.urljoin(final_url, entry["url"])
-            files[entry["filename"]] = (url, entry.get("hashes", {}).get("sha256"))
-        return files
-    links = _Links()
-    links.feed(body.decode("utf-8", "replace"))
-    for href in links.hrefs:
-        url, _, fragment = urllib.parse.urljoin(final_url, href).partition("#")
-        name = urllib.parse.unquote(urllib.parse.urlsplit(url).path.rsplit("/", 1)[-1])
-        algorithm, _, digest = fragment.partition("=")
-        files[name] = (url, digest if algorithm == "sha256" else None)
-    return files
+    if "json" in kind:
+        links = [(file["url"], file["hashes"]) for file in json.loads(body)["files"]]
+    else:
+        links = [
+            (href, {})
+            for href in re.findall(r"""href=["']([^"']+)""", body.decode(errors="replace"))
+        ]
+    listed = {}
+    for href, hashes in links:
+        url, _, fragment = urllib.parse.urljoin(final, href).partition("#")
+        name = urllib.parse.unquote(url.rsplit("/", 1)[-1])
+        digest = hashes.get("sha256") or fragment.partition("sha256=")[2]
+        listed[name] = (digest or hashlib.sha256(_fetch(url)[0]).hexdigest()).lower()
+    return listed
 
 
-def index_sha256(url: str, listed: str | None) -> str:
-    """The sha256 the index lists for a file, or that of the file downloaded from it."""
-    if listed:
-        return listed.lower()
-    try:
-        body, _, _ = _fetch(url)
-    except urllib.error.HTTPError as error:
-        raise PublishError(f"Cannot download {url} to compare it: HTTP {error.code}") from None
-    return hashlib.sha256(body).hexdigest()
-
-
-def compare_with_index(index: Index, files: list[Path]) -> tuple[list[Path], list[Path], list[str]]:
-    """dist/'s files split into (missing from the index, there already), and the conflicts."""
-    listed = index_files(index, DISTRIBUTION)
-    missing, present, conflicts = [], [], []
-    for path in files:
-        if path.name not in listed:
-            missing.append(path)
-            continue
-        theirs, ours = index_sha256(*listed[path.name]), sha256(path)
-        if theirs == ours:
-            present.append(path)
-        else:
-            conflicts.append(f"  {path.name}: the index has sha256 {theirs}, dist/ has {ours}")
-    return missing, present, conflicts
-
-
-def run_streaming(session: nox.Session, command: list[str]) -> tuple[int, str]:
-    """Run a command from the session's environment, showing its output as it comes."""
-    env = {**os.environ, "PATH": os.pathsep.join([session.bin, os.environ.get("PATH", "")])}
-    env.setdefault("COLUMNS", "160")  # rich would wrap twine's messages at 80
-    session.log(" ".join(command))
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
-    assert process.stdout is not None
-    chunks = []
-    while chunk := process.stdout.read1(1 << 16):
-        chunks.append(chunk)
-        sys.stdout.buffer.write(chunk)
-        sys.stdout.flush()
-    return process.wait(), b"".join(chunks).decode("utf-8", "replace")
+def compare_with_index(simple: str, files: list[Path]) -> tuple[list[Path], list[str]]:
+    """dist/'s files the index lacks, and a line for each it has with other bytes."""
+    listed = index_hashes(simple)
+    conflicts = [
+        f"  {path.name}: the index has sha256 {listed[path.name]}, dist/ has {sha256(path)}"
+        for path in files
+        if listed.get(path.name, sha256(path)) != sha256(path)
+    ]
+    return [path for path in files if path.name not in listed], conflicts
 
 
 def upload_hint(output: str) -> str:
     """What to do about twine's failure, from what twine printed."""
-    if "TrustedPublishingFailure" in output or "trusted publishing" in output.lower():
+    if "trustedpublishing" in output.lower().replace(" ", ""):
         return (
             "Trusted publishing was refused: check the publisher on PyPI (owner, repository, "
             "workflow file release.yml, environment) against this repository (README: "
@@ -430,83 +519,98 @@ def upload_hint(output: str) -> str:
         )
     if re.search(r"\b(400|409)\b", output):
         return (
-            "The index refused a file. If it says the file or version exists or the file "
-            "name was used before, an index never takes a file name twice, even after it was "
-            "deleted: bump `version` in pyproject.toml and release that."
+            "The index refused a file. If it says the file name was used before: an index "
+            "never takes a name twice, even after a deletion. Bump `version` in pyproject.toml."
         )
     return "Fix what twine reports above."
 
 
 @nox.session(default=False)
 def publish(session: nox.Session) -> None:
-    """twine check dist/, then upload what the index lacks (`-- --repository testpypi`)."""
+    """twine check, then twine upload what the index lacks (`-- -r testpypi`, twine's options)."""
+    parser = _Arguments(prog="nox -s publish --", add_help=False, allow_abbrev=False)
+    parser.add_argument("--index-url", help="the index's simple API, if not <upload URL>/simple/")
+    parser.add_argument("--attestations", action="store_true", help="sign and upload PEP 740")
     try:
-        options = parse_publish_args(session.posargs)
-        index = resolve_index(options)
+        options, twine_args = parser.parse_known_args(session.posargs)
     except PublishError as error:
         session.error(str(error))
-    ambient_identity = (
-        "ACTIONS_ID_TOKEN_REQUEST_URL" in os.environ or "SIGSTORE_ID_TOKEN" in os.environ
-    )
-    if options.attestations and not ambient_identity:
+    ambient = "ACTIONS_ID_TOKEN_REQUEST_URL" in os.environ or "SIGSTORE_ID_TOKEN" in os.environ
+    if options.attestations and not ambient:
         session.error(
             "--attestations signs with the CI's OIDC identity, which only a GitHub Actions "
             "job with `permissions: id-token: write` has (release.yml's publish job). Leave "
             "it out elsewhere; PyPI takes attestations only from trusted publishing"
         )
-    files = require_dist(session)
-    session.install(*PUBLISH_REQUIREMENTS)
+    files = require_dist(session, strict=True)
+    session.install("--require-hashes", "--only-binary", ":all:", "-r", PUBLISH_LOCK)
     session.run("twine", "check", "--strict", *map(str, files))
+    url = session.run("python", "-c", TWINE_UPLOAD_URL, *twine_args, silent=True).strip()
+    if url.startswith("error:"):
+        session.error(
+            f"twine cannot tell where to upload: {url[7:]}\nName an index it knows (pypi, "
+            "testpypi, or a ~/.pypirc entry: [NAME] with repository = URL) or pass "
+            "--repository-url URL"
+        )
+    simple = options.index_url or SIMPLE_APIS.get(url) or url.rstrip("/") + "/simple/"
     try:
-        missing, present, conflicts = compare_with_index(index, files)
+        missing, conflicts = compare_with_index(simple, files)
     except PublishError as error:
         session.error(str(error))
     if conflicts:
         session.error(
-            f"{DISTRIBUTION} {VERSION} is already on {index.upload_url} with different files:\n"
+            f"{DISTRIBUTION} {VERSION} is already on {url} with different files:\n"
             + "\n".join(conflicts)
             + "\nAn index never replaces a file, so dist/ cannot become that release. Release "
             "a new version: bump `version` in pyproject.toml, commit, tag. Nothing was uploaded"
         )
-    for path in present:
+    for path in [path for path in files if path not in missing]:
         session.log(f"already on the index, identical: {path.name}")
     if not missing:
-        session.log(f"Every file of {DISTRIBUTION} {VERSION} is already on {index.upload_url}.")
+        session.log(f"Every file of {DISTRIBUTION} {VERSION} is already on {url}.")
         return
-    command = [shutil.which("twine", path=session.bin) or "twine", "upload", *index.twine_args]
-    command += ["--disable-progress-bar"]
-    if not session.interactive:
-        command.append("--non-interactive")
     uploads = [str(path) for path in missing]
+    command = ["upload", *twine_args, "--disable-progress-bar"]
+    command += [] if session.interactive else ["--non-interactive"]
+    # On PyPI (the only index twine allows it for) a re-run may meet a file that arrived
+    # meanwhile; the comparison above and below still checks its bytes.
+    command += ["--skip-existing"] if url in SIMPLE_APIS else []
     if options.attestations:
-        session.install(*ATTESTATION_REQUIREMENTS)
         for path in missing:  # left by an earlier try; signing refuses to overwrite them
             Path(f"{path}.publish.attestation").unlink(missing_ok=True)
         session.run("pypi-attestations", "sign", *uploads)
         command.append("--attestations")
         uploads += [f"{path}.publish.attestation" for path in missing]
-    status, output = run_streaming(session, [*command, *uploads])
-    if status == 0:
-        session.log(f"Uploaded to {index.upload_url}: {', '.join(path.name for path in missing)}")
-        return
-    try:  # what did arrive? A re-run skips those.
-        missing, present, conflicts = compare_with_index(index, files)
+    session.log(f"twine {' '.join(command)} {' '.join(uploads)}")
+    done = subprocess.run(
+        [shutil.which("twine", path=session.bin) or "twine", *command, *uploads],
+        env={**os.environ, "COLUMNS": os.environ.get("COLUMNS", "160")},  # rich wraps at 80
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    sys.stdout.buffer.write(done.stdout)
+    sys.stdout.flush()
+    try:  # what is on the index now, whatever twine said
+        left, conflicts = compare_with_index(simple, files)
     except PublishError:
-        missing, present, conflicts = missing, present, []
-    if not missing and not conflicts:
-        session.warn("twine reported an error, but every file is now on the index, identical.")
-        return
+        left, conflicts = missing, []
     if conflicts:
         session.error(
-            f"Meanwhile other files of {DISTRIBUTION} {VERSION} reached {index.upload_url}:\n"
+            f"Other files of {DISTRIBUTION} {VERSION} are on {url} now:\n"
             + "\n".join(conflicts)
             + "\nRelease a new version: bump `version` in pyproject.toml, commit, tag"
         )
-    session.error(
-        f"twine upload to {index.upload_url} failed. {upload_hint(output)}\n"
-        f"On the index now: {len(present)} of {len(files)} files. `nox -s publish` is safe to "
-        "run again once that is fixed: it uploads only what is missing"
-    )
+    if done.returncode == 0:
+        session.log(f"Uploaded to {url}: {', '.join(path.name for path in missing)}")
+    elif not left:
+        session.warn("twine reported an error, but every file is now on the index, identical.")
+    else:
+        session.error(
+            f"twine upload to {url} failed. {upload_hint(done.stdout.decode(errors='replace'))}"
+            f"\nOn the index now: {len(files) - len(left)} of {len(files)} files. "
+            "`nox -s publish` is safe to run again once that is fixed: it uploads only what is "
+            "missing"
+        )
 
 
 if __name__ == "__main__":

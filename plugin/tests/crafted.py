@@ -11,10 +11,13 @@ import base64
 import csv
 import hashlib
 import io
+import json
 import struct
 import tarfile
 import zipfile
 from pathlib import Path
+
+from hatch_go_binary import buildinfo, sbom
 
 # ELF e_machine values
 EM_386, EM_ARM, EM_X86_64, EM_AARCH64, EM_PPC64, EM_S390, EM_RISCV = 3, 40, 62, 183, 21, 22, 243
@@ -163,8 +166,10 @@ def wheel_contents(
     scripts: dict[str, bytes],
     summary: str = "A tool.",
     extra: dict[str, bytes] | None = None,
+    sboms: dict[str, bytes] | None = None,
 ) -> dict[str, bytes]:
-    """The entries of a consistent wheel, RECORD last and correct."""
+    """The entries of a consistent wheel, RECORD last and correct. SBOMS: {path inside
+    .dist-info/: contents}; None gives each native script the SBOM the plugin would write."""
     dist_info = f"{name}-{version}.dist-info"
     lines = ["Wheel-Version: 1.0", "Generator: crafted", "Root-Is-Purelib: false"]
     lines += [f"Tag: {tag}" for tag in tags]
@@ -173,6 +178,8 @@ def wheel_contents(
     contents.update(extra or {})
     contents[f"{dist_info}/METADATA"] = metadata.encode()
     contents[f"{dist_info}/WHEEL"] = ("\n".join(lines) + "\n").encode()
+    sboms = sboms_for(name, version, scripts) if sboms is None else sboms
+    contents.update({f"{dist_info}/{path}": data for path, data in sboms.items()})
     record = f"{dist_info}/RECORD"
     rows = io.StringIO()
     writer = csv.writer(rows, lineterminator="\n")
@@ -196,13 +203,15 @@ def make_wheel(
     compression: int = zipfile.ZIP_DEFLATED,
     comment: bytes = b"",
     stream: bool = False,
+    sboms: dict[str, bytes] | None = None,
 ) -> Path:
     """A wheel tagged py3-none-PLATFORM (dotted for several) holding SCRIPTS (default: one
-    static x86_64 ELF named after the distribution). STREAM writes it the way a zipper on a
-    pipe does, with data descriptors."""
+    static x86_64 ELF named after the distribution) and, unless SBOMS says otherwise, an SBOM
+    for each native one. STREAM writes it the way a zipper on a pipe does, with data
+    descriptors."""
     scripts = {name: elf()} if scripts is None else scripts
     tags = [f"py3-none-{tag}" for tag in platform.split(".")]
-    contents = wheel_contents(name, version, tags, scripts, summary, extra)
+    contents = wheel_contents(name, version, tags, scripts, summary, extra, sboms)
     path = folder / f"{name}-{version}-py3-none-{platform}.whl"
     folder.mkdir(parents=True, exist_ok=True)
     write_zip(path, contents, modes=modes, compression=compression, comment=comment, stream=stream)
@@ -270,3 +279,121 @@ def make_sdist(
 
 def pkg_info(name: str = "demo", version: str = "1.0", summary: str = "A tool.") -> str:
     return f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\nSummary: {summary}\n"
+
+
+# --- Go build information and SBOMs --------------------------------------------------------------
+
+# The framing Go puts around the module information (cmd/go/internal/modload).
+INFO_START = b"0w\xaf\x0c\x92t\x08\x02A\xe1\xc1\x07\xe6\xd6\x18\xe6"
+INFO_END = b"\xf92C1\x86\x18 r\x00\x82B\x10A\x16\xd8\xf2"
+PFLAG_SUM = "h1:iy+VFUOCP1a+8yFto/drg2CJ5u0yRoB7fZw3DKv/JXA="
+MODINFO = (
+    "path\texample.com/demo/cmd/demo\n"
+    "mod\texample.com/demo\t(devel)\t\n"
+    f"dep\tgithub.com/spf13/pflag\tv1.0.5\t{PFLAG_SUM}\n"
+    "dep\texample.com/old\tv1.2.0\n"
+    "=>\texample.com/new\tv1.3.0\th1:ZmFrZWZha2VmYWtlZmFrZWZha2VmYWtlZmFrZWZha2U=\n"
+    "dep\texample.com/local\tv0.0.0\n"
+    "=>\t../local\t(devel)\t\n"
+    "build\t-buildmode=exe\n"
+    "build\t-compiler=gc\n"
+    "build\t-trimpath=true\n"
+    "build\tCGO_ENABLED=0\n"
+    "build\tGOARCH=amd64\n"
+    "build\tGOOS=linux\n"
+    "build\tGOAMD64=v1\n"
+)
+
+
+def uvarint(value: int) -> bytes:
+    out = bytearray()
+    while value >= 0x80:
+        out.append(value & 0x7F | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def go_buildinfo(
+    modinfo: str = MODINFO, version: str = "go1.27.3", *, inline: bool = True, framed: bool = True
+) -> bytes:
+    """The blob Go's linker writes (.go.buildinfo): the 32-byte header, then the Go version
+    and the framed module information as varint-prefixed strings."""
+    header = buildinfo.MAGIC + bytes([8, 2 if inline else 0]) + bytes(16)
+    payload = modinfo.encode()
+    if framed:
+        payload = INFO_START + payload + INFO_END
+    encoded = version.encode()
+    return header + uvarint(len(encoded)) + encoded + uvarint(len(payload)) + payload
+
+
+def go_elf(modinfo: str = MODINFO, version: str = "go1.27.3", **options) -> bytes:
+    """A static ELF executable holding Go build information at a 16-byte aligned offset."""
+    head = elf(**options)
+    head += bytes(-len(head) % 16)
+    return head + go_buildinfo(modinfo, version)
+
+
+def native(data: bytes) -> bool:
+    magics = (
+        b"\x7fELF",
+        b"\xfe\xed\xfa",
+        b"\xcf\xfa\xed\xfe",
+        b"\xce\xfa\xed\xfe",
+        b"\xca\xfe\xba",
+    )
+    return data.startswith(magics) or data.startswith(b"MZ")
+
+
+def plain_sbom(name: str, version: str, location: str, data: bytes) -> bytes:
+    """An SBOM for a binary without Go build information: the distribution and the binary."""
+    primary = sbom.pypi_purl(name, version)
+    document = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "version": 1,
+        "metadata": {
+            "component": {"type": "application", "bom-ref": primary, "name": name, "purl": primary}
+        },
+        "components": [
+            {
+                "type": "application",
+                "bom-ref": location,
+                "name": location.rsplit("/", 1)[-1],
+                "hashes": [{"alg": "SHA-256", "content": hashlib.sha256(data).hexdigest()}],
+                "evidence": {"occurrences": [{"location": location}]},
+            }
+        ],
+        "dependencies": [
+            {"ref": primary, "dependsOn": [location]},
+            {"ref": location, "dependsOn": []},
+        ],
+    }
+    return json.dumps(document, indent=2).encode()
+
+
+def sboms_for(name: str, version: str, scripts: dict[str, bytes]) -> dict[str, bytes]:
+    """{sboms/<script>.cyclonedx.json: SBOM} for each native script: the plugin's own for a Go
+    binary, plain_sbom() for any other."""
+    found = {}
+    for script, data in sorted(scripts.items()):
+        if not native(data):
+            continue
+        location = f"{name}-{version}.data/scripts/{script}"
+        try:
+            info = buildinfo.read(data)
+        except buildinfo.BuildInfoError:
+            document = plain_sbom(name, version, location, data)
+        else:
+            document = sbom.wheel_sbom(
+                name=name,
+                version=version,
+                license_expression=None,
+                location=location,
+                data=data,
+                info=info,
+                target="linux/amd64",
+                toolchain=sbom.Toolchain(),
+            )
+        found[f"sboms/{sbom.file_name(script)}"] = document
+    return found

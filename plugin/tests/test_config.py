@@ -177,7 +177,7 @@ BAD_VALUES = [
     ("targets", "linux/amd64", {}, '"linux/amd64"', "must be a list of strings"),
     ("targets", [1], {}, "[1]", "must be a list of strings"),
     ("targets", [], {}, "[]", "list at least one target; known: linux/amd64, "),
-    ("targets", ["linux/riscv64"], {}, '"linux/riscv64"', "not a target this plugin can tag"),
+    ("targets", ["linux/loong64"], {}, '"linux/loong64"', "not a target this plugin can tag"),
     ("targets", ["linux-amd64"], {}, '"linux-amd64"', "known: linux/amd64, linux/arm64"),
     ("targets", ["Linux/AMD64"], {}, '"Linux/AMD64"', "Go's GOOS/GOARCH spelling"),
     (

@@ -22,6 +22,8 @@ PLATFORM_TAGS = [
     ("linux/386", None, None, STATIC.format("i686")),
     ("linux/ppc64le", None, None, STATIC.format("ppc64le")),
     ("linux/s390x", None, None, STATIC.format("s390x")),
+    # manylinux2014 defines no riscv64, and uv takes riscv64 manylinux tags from 2_31 only
+    ("linux/riscv64", None, None, "manylinux_2_31_riscv64.musllinux_1_1_riscv64"),
     ("darwin/amd64", None, (12, 3), "macosx_13_0_x86_64"),
     ("darwin/arm64", None, (11, 0), "macosx_11_0_arm64"),
     ("windows/amd64", None, None, "win_amd64"),
@@ -34,6 +36,10 @@ MORE_TAGS = [
     ("linux/amd64", (2, 28), None, "manylinux_2_28_x86_64"),
     ("linux/arm64", (2, 31), None, "manylinux_2_31_aarch64"),
     ("linux/arm", (2, 17), None, "manylinux_2_17_armv7l"),
+    # riscv64 never goes below its floor: a binary fit for glibc 2.17 runs on 2.31 too
+    ("linux/riscv64", (2, 17), None, "manylinux_2_31_riscv64"),
+    ("linux/riscv64", (2, 31), None, "manylinux_2_31_riscv64"),
+    ("linux/riscv64", (2, 39), None, "manylinux_2_39_riscv64"),
     # macOS 11 on: only X_0 tags match, so round up
     ("darwin/arm64", None, (12, 3), "macosx_13_0_arm64"),
     ("darwin/amd64", None, (11, 7), "macosx_12_0_x86_64"),
@@ -119,6 +125,13 @@ def test_macos_minimum_of_go(go: tuple[int, ...], expected: str) -> None:
         pytest.param("darwin/amd64", (2, 17), (1, 24), "x86_64-macos.11.0", id="darwin-no-glibc"),
         pytest.param("windows/amd64", (2, 17), (1, 27), "x86_64-windows-gnu", id="windows"),
         pytest.param("windows/386", None, (1, 27), "x86-windows-gnu", id="windows-386"),
+        pytest.param("linux/riscv64", None, (1, 27), "riscv64-linux-musl", id="riscv64-musl"),
+        pytest.param(
+            "linux/riscv64", (2, 17), (1, 27), "riscv64-linux-gnu.2.31", id="riscv64-glibc-floor"
+        ),
+        pytest.param(
+            "linux/riscv64", (2, 35), (1, 27), "riscv64-linux-gnu.2.35", id="riscv64-2.35"
+        ),
     ],
 )
 def test_zig_triple(target, glibc, go, expected) -> None:
@@ -137,6 +150,7 @@ def test_every_known_target_has_a_zig_triple() -> None:
         pytest.param("linux-armv7l", "armv7l", "linux/arm", id="linux-armv7l"),
         pytest.param("linux-i686", "i686", "linux/386", id="linux-i686"),
         pytest.param("linux-ppc64le", "ppc64le", "linux/ppc64le", id="linux-ppc64le"),
+        pytest.param("linux-riscv64", "riscv64", "linux/riscv64", id="linux-riscv64"),
         pytest.param("macosx-11.0-arm64", "arm64", "darwin/arm64", id="macosx-arm64"),
         pytest.param("macosx-10.9-x86_64", "x86_64", "darwin/amd64", id="macosx-x86_64"),
         pytest.param("macosx-10.9-universal2", "arm64", "darwin/arm64", id="universal2-on-arm64"),
@@ -238,3 +252,52 @@ def test_macos_minimum_gives_the_tag(macholib, tmp_path: Path) -> None:
     assert (
         tags.platform_tag("darwin/arm64", None, tags.macos_minimum(binary)) == "macosx_13_0_arm64"
     )
+
+
+# --- what installers and PyPI make of the riscv64 tags ---
+
+
+def _linux_tags(target: str) -> list[str]:
+    return tags.platform_tag(target, None, None).split(".")
+
+
+@pytest.mark.parametrize(
+    ("glibc", "installs"),
+    [
+        pytest.param((2, 31), True, id="ubuntu-20.04"),
+        pytest.param((2, 41), True, id="debian-13"),
+        pytest.param((2, 30), False, id="older-than-any-manylinux-riscv64-image"),
+    ],
+)
+def test_pip_takes_the_riscv64_manylinux_tag(monkeypatch, glibc, installs: bool) -> None:
+    """packaging's own list of tags on a riscv64 glibc system, as pip computes it."""
+    _manylinux = pytest.importorskip("packaging._manylinux")
+    monkeypatch.setattr(_manylinux, "_have_compatible_abi", lambda executable, archs: True)
+    monkeypatch.setattr(_manylinux, "_get_glibc_version", lambda: glibc)
+    monkeypatch.setattr(_manylinux, "_get_manylinux_module", lambda: None)
+    accepted = set(_manylinux.platform_tags(["riscv64"]))
+    assert bool(accepted & set(_linux_tags("linux/riscv64"))) is installs
+
+
+@pytest.mark.parametrize("musl", [(1, 1), (1, 2)])
+def test_pip_takes_the_riscv64_musllinux_tag(monkeypatch, musl) -> None:
+    _musllinux = pytest.importorskip("packaging._musllinux")
+    version = _musllinux._MuslVersion(*musl)
+    monkeypatch.setattr(_musllinux, "_get_musl_version", lambda executable: version)
+    accepted = set(_musllinux.platform_tags(["riscv64"]))
+    assert "musllinux_1_1_riscv64" in accepted
+    assert "musllinux_1_1_riscv64" in _linux_tags("linux/riscv64")
+
+
+def test_every_linux_tag_is_one_the_audit_passes() -> None:
+    """PyPI's upload rules, as the audit knows them: manylinux2014 only where PEP 599
+    defines it, so never for riscv64."""
+    from hatch_go_binary import audit
+
+    for target in tags.KNOWN_TARGETS:
+        if target.startswith("linux/"):
+            for tag in _linux_tags(target):
+                assert audit.parse_platform(tag).arch == tags.LINUX_ARCHES[target.split("/")[1]]
+    assert "manylinux2014_riscv64" not in _linux_tags("linux/riscv64")
+    with pytest.raises(ValueError, match="manylinux2014 is defined only for"):
+        audit.parse_platform("manylinux2014_riscv64")

@@ -1,9 +1,10 @@
 """Write the final wheel: hatchling's entries plus the binaries, byte for byte reproducible.
 
 hatchling writes the Python package and the metadata. This module rewrites that
-zip with the binaries added under <dist>-<version>.data/scripts/ and RECORD
-extended, every entry a regular file (0o755 for scripts, 0o644 for the rest),
-in hatchling's order with the dist-info folder last and RECORD last of all.
+zip with the binaries added under <dist>-<version>.data/scripts/, the SBOM under
+<dist>-<version>.dist-info/sboms/, and RECORD extended, every entry a regular
+file (0o755 for scripts, 0o644 for the rest), in hatchling's order with the
+dist-info folder last and RECORD last of all.
 
 Python's zipfile cannot take data that is already compressed, and the binary is
 most of the wheel, so the zip is written here: the binary is deflated once by
@@ -26,6 +27,8 @@ import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from hatch_go_binary.errors import BuildError
 
 SCRIPT_MODE = stat.S_IFREG | 0o755
 FILE_MODE = stat.S_IFREG | 0o644
@@ -152,16 +155,23 @@ def write_zip(path: Path, entries: Sequence[Entry]) -> None:
     os.replace(partial, path)
 
 
-def add_scripts(wheel: Path, scripts: Mapping[str, Path], cache: Path | None) -> None:
-    """Rewrite WHEEL (as hatchling wrote it) with SCRIPTS, {file name: binary}, added."""
+def add_scripts(
+    wheel: Path,
+    scripts: Mapping[str, Path],
+    cache: Path | None,
+    dist_info: Mapping[str, bytes] | None = None,
+) -> None:
+    """Rewrite WHEEL (as hatchling wrote it) with SCRIPTS, {file name: binary}, added, and
+    DIST_INFO, {path inside .dist-info/: contents} such as sboms/NAME.cyclonedx.json, placed
+    after hatchling's own .dist-info files, before RECORD."""
     with zipfile.ZipFile(wheel) as source:
         infos = source.infolist()
         contents = [(info, source.read(info)) for info in infos]
     record_name = next(
         info.filename for info in infos if info.filename.endswith(".dist-info/RECORD")
     )
-    dist_info = record_name.rsplit("/", 1)[0]
-    data_folder = dist_info[: -len(".dist-info")] + ".data"
+    dist_info_folder = record_name.rsplit("/", 1)[0]
+    data_folder = dist_info_folder[: -len(".dist-info")] + ".data"
     date_time = infos[0].date_time  # hatchling's reproducible timestamp
     added = []
     for name, binary in sorted(scripts.items()):
@@ -179,7 +189,7 @@ def add_scripts(wheel: Path, scripts: Mapping[str, Path], cache: Path | None) ->
     for info, data in contents:
         if info.filename == record_name:
             continue
-        if info.filename.startswith(dist_info + "/") and added:
+        if info.filename.startswith(dist_info_folder + "/") and added:
             entries += added  # .data goes before .dist-info, as hatchling orders it
             rows += [[entry.name, record_hash(entry.data), str(len(entry.data))] for entry in added]
             added = []
@@ -187,6 +197,16 @@ def add_scripts(wheel: Path, scripts: Mapping[str, Path], cache: Path | None) ->
         entries.append(
             Entry(info.filename, data, SCRIPT_MODE if executable else FILE_MODE, info.date_time)
         )
+    present = {entry.name for entry in entries}
+    for path, data in sorted((dist_info or {}).items()):
+        name = f"{dist_info_folder}/{path}"
+        if name in present:
+            raise BuildError(
+                f"{wheel.name} already holds {name}, which hatch-go-binary writes: rename the "
+                "file you add there (for an SBOM, [tool.hatch.build.targets.wheel] sbom-files)"
+            )
+        entries.append(Entry(name, data, FILE_MODE, date_time))
+        rows.append([name, record_hash(data), str(len(data))])
     old_record = next(data for info, data in contents if info.filename == record_name)
     listed = [row for row in csv.reader(io.StringIO(old_record.decode("utf-8"))) if row]
     listed = [row for row in listed if row[0] != record_name]

@@ -11,6 +11,12 @@ no older than the binary's minimum macOS. A wrong tag is worse than a failed bui
 installers trust it and users get a command that cannot run. --command NAME (repeatable)
 names scripts that must be there; without it any names will do.
 
+Every native script must also be described by a CycloneDX SBOM in the wheel's
+.dist-info/sboms/ (PEP 770), listed in RECORD: valid against the CycloneDX schema (with
+cyclonedx-python-lib installed; a structural check without it), its binary component
+carrying the script's sha256, and its Go modules and standard library those the build
+information inside the binary names. An sdist's sboms/*.json, if any, must be valid too.
+
 Both wheels and sdists must also pass the upload rules PyPI enforces, so a release is not
 refused halfway: its platform tags, a Summary of at most 512 characters, zip archives
 without data descriptors, duplicates, comments, trailing data or exotic compression, entry
@@ -34,6 +40,7 @@ import functools
 import glob
 import hashlib
 import io
+import json
 import os
 import re
 import shutil
@@ -67,6 +74,8 @@ except ImportError as error:  # say what to install instead of a bare traceback
     raise ImportError(
         'hatch_go_binary.audit needs packaging: pip install "packaging>=24"'
     ) from error
+
+from hatch_go_binary import buildinfo
 
 if TYPE_CHECKING:
     from elftools.elf.elffile import ELFFile
@@ -876,6 +885,376 @@ def check_binary(wheel: Wheel, info: zipfile.ZipInfo) -> Iterator[Finding]:
         yield Finding(name, "binary-parse", f"cannot read {script} as {found}: {error}")
 
 
+# --- SBOMs (PEP 770) -----------------------------------------------------------------------------
+
+SBOM_FOLDER = "sboms"
+# What `python -m hatch_go_binary requirements --audit` adds so that SBOMs meet the schema.
+SBOM_VALIDATOR = "cyclonedx-python-lib[json-validation]>=11"
+CYCLONEDX_TYPES = frozenset(
+    [
+        "application",
+        "framework",
+        "library",
+        "container",
+        "platform",
+        "operating-system",
+        "device",
+        "device-driver",
+        "firmware",
+        "file",
+        "machine-learning-model",
+        "data",
+        "cryptographic-asset",
+    ]
+)
+CYCLONEDX_HASHES = frozenset(
+    [
+        *("MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512", "SHA3-256", "SHA3-384", "SHA3-512"),
+        *("BLAKE2b-256", "BLAKE2b-384", "BLAKE2b-512", "BLAKE3", "Streebog-256", "Streebog-512"),
+    ]
+)
+_SERIAL = re.compile(r"urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_HEX = re.compile(r"[0-9a-fA-F]+")
+_VERSION = re.compile(r"[0-9]+\.[0-9]+")
+_GO_PROPERTY = "hatch-go-binary:go:"
+_SBOM_FIX = (
+    "rebuild the wheel with hatch-go-binary (python -m hatch_go_binary build), which writes "
+    "it from the binary's build information"
+)
+
+
+def _cyclonedx_installed() -> bool:
+    """Whether cyclonedx-python-lib and jsonschema are here, without importing them: the
+    import takes seconds (jsonschema's format checkers), paid only when an SBOM is checked."""
+    return find_spec("cyclonedx") is not None and find_spec("jsonschema") is not None
+
+
+@functools.cache
+def _cyclonedx() -> SimpleNamespace | None:
+    """cyclonedx-python-lib with its json-validation extra, or None when it is not installed
+    here: then SBOMs get a structural check only."""
+    if not _cyclonedx_installed():
+        return None
+    try:
+        from cyclonedx.schema import SchemaVersion
+        from cyclonedx.validation.json import JsonStrictValidator
+
+        JsonStrictValidator(SchemaVersion.V1_6).validate_str("{}")  # needs jsonschema
+    except ImportError:
+        return None
+    except Exception as error:
+        if type(error).__name__ == "MissingOptionalDependencyException":
+            return None
+        raise
+    return SimpleNamespace(SchemaVersion=SchemaVersion, JsonStrictValidator=JsonStrictValidator)
+
+
+@functools.cache
+def _sbom_validator(spec_version: str) -> object | None:
+    """The library's strict JSON schema validator for SPEC_VERSION (additional properties
+    refused); None without the library. ValueError for a version it does not know."""
+    library = _cyclonedx()
+    if library is None:
+        return None
+    if not _VERSION.fullmatch(spec_version):
+        raise ValueError(spec_version)
+    return library.JsonStrictValidator(library.SchemaVersion.from_version(spec_version))
+
+
+def sbom_validator_identity() -> str:
+    """Which validator judges SBOMs here, for the pass cache: a structural pass is no
+    schema pass."""
+    if not _cyclonedx_installed():
+        return "cyclonedx-python-lib absent"
+    versions = [
+        f"{name} {metadata.version(name)}" for name in ("cyclonedx-python-lib", "jsonschema")
+    ]
+    return ", ".join(versions)
+
+
+def _schema_problem(error: object) -> str:
+    """One schema error in a line: where, and what (the library's str() quotes the schema)."""
+    detail = getattr(error, "data", error)
+    where = getattr(detail, "json_path", "$")
+    return f"{where}: {getattr(detail, 'message', str(detail))}"
+
+
+def _structure_problems(document: object) -> list[str]:
+    """What a CycloneDX JSON document lacks, checked by hand where no schema validator is."""
+    if not isinstance(document, dict):
+        return ["the document is not a JSON object"]
+    problems = []
+    if document.get("bomFormat") != "CycloneDX":
+        problems.append("bomFormat is not 'CycloneDX'")
+    if not re.fullmatch(r"1\.[0-9]", str(document.get("specVersion", ""))):
+        problems.append(f"specVersion {document.get('specVersion')!r} is not a CycloneDX 1.x")
+    if "version" in document and not (
+        isinstance(document["version"], int) and document["version"] >= 1
+    ):
+        problems.append("version must be an integer of at least 1")
+    if "serialNumber" in document and not _SERIAL.fullmatch(str(document["serialNumber"])):
+        problems.append("serialNumber is not a urn:uuid")
+    metadata_ = document.get("metadata", {})
+    components = list(document.get("components", []))
+    if isinstance(metadata_, dict) and "component" in metadata_:
+        components.append(metadata_["component"])
+    refs: list[str] = []
+    for index, component in enumerate(components):
+        if not isinstance(component, dict):
+            problems.append(f"component #{index + 1} is not an object")
+            continue
+        label = component.get("bom-ref") or component.get("name") or f"#{index + 1}"
+        if component.get("type") not in CYCLONEDX_TYPES:
+            problems.append(
+                f"component {label}: type {component.get('type')!r} is not one of CycloneDX's"
+            )
+        if not isinstance(component.get("name"), str) or not component["name"]:
+            problems.append(f"component {label} has no name")
+        for entry in component.get("hashes", []):
+            if not isinstance(entry, dict) or entry.get("alg") not in CYCLONEDX_HASHES:
+                problems.append(f"component {label}: a hash with an unknown algorithm")
+            elif not _HEX.fullmatch(str(entry.get("content", ""))):
+                problems.append(f"component {label}: {entry['alg']} hash is not hexadecimal")
+        if "bom-ref" in component:
+            refs.append(str(component["bom-ref"]))
+    for ref in sorted(set(ref for ref in refs if refs.count(ref) > 1)):
+        problems.append(f"bom-ref {ref!r} is used twice")
+    for entry in document.get("dependencies", []):
+        if not isinstance(entry, dict) or "ref" not in entry:
+            problems.append("a dependency entry has no ref")
+            continue
+        for ref in [entry["ref"], *entry.get("dependsOn", [])]:
+            if ref not in refs:
+                problems.append(f"dependency on {ref!r}, which no component has as bom-ref")
+    return problems
+
+
+def sbom_problems(text: str) -> tuple[dict | None, list[str]]:
+    """(the parsed CycloneDX document, or None; why it is not valid CycloneDX JSON)."""
+    try:
+        document = json.loads(text)
+    except ValueError as error:
+        return None, [f"is not JSON: {error}"]
+    if not isinstance(document, dict) or document.get("bomFormat") != "CycloneDX":
+        return None, []  # another SBOM format (SPDX): PEP 770 takes any
+    spec_version = str(document.get("specVersion", ""))
+    try:
+        validator = _sbom_validator(spec_version)
+    except ValueError:
+        return None, [f"specVersion {spec_version!r} is no CycloneDX version the validator knows"]
+    if validator is None:
+        problems = _structure_problems(document)
+    else:
+        errors = validator.validate_str(text, all_errors=True) or ()
+        problems = sorted(set(_schema_problem(error) for error in errors))
+    return (None if problems else document), problems
+
+
+def _sha256_of(component: dict) -> str | None:
+    for entry in component.get("hashes", []):
+        if isinstance(entry, dict) and entry.get("alg") == "SHA-256":
+            return str(entry.get("content", "")).lower()
+    return None
+
+
+def _locations(component: dict) -> list[str]:
+    evidence = component.get("evidence", {})
+    occurrences = evidence.get("occurrences", []) if isinstance(evidence, dict) else []
+    return [entry.get("location") for entry in occurrences if isinstance(entry, dict)]
+
+
+def _describes(component: dict, script: str) -> bool:
+    """Whether COMPONENT stands for the wheel's script at SCRIPT (its path in the wheel)."""
+    if not isinstance(component, dict) or component.get("type") != "application":
+        return False
+    return script in _locations(component) or component.get("bom-ref") == script
+
+
+def _go_sum(component: dict) -> str:
+    """The go.sum hash a module component states: its SHA-256 as an h1: hash."""
+    digest = _sha256_of(component)
+    if not digest or not _HEX.fullmatch(digest) or len(digest) != 64:
+        return ""
+    return "h1:" + base64.b64encode(bytes.fromhex(digest)).decode()
+
+
+def _property(component: dict, name: str) -> str | None:
+    for entry in component.get("properties", []):
+        if isinstance(entry, dict) and entry.get("name") == name:
+            return entry.get("value")
+    return None
+
+
+def _is_stdlib(component: dict) -> bool:
+    return str(component.get("purl", "")).startswith(("pkg:golang/stdlib@", "pkg:golang/std@"))
+
+
+def _is_go_module(component: dict) -> bool:
+    if str(component.get("purl", "")).startswith("pkg:golang/"):
+        return True
+    names = [
+        entry.get("name", "")
+        for entry in component.get("properties", [])
+        if isinstance(entry, dict)
+    ]
+    return any(str(name).startswith(_GO_PROPERTY) for name in names)
+
+
+def _linked_components(document: dict, ref: str) -> list[dict]:
+    """The components the dependency graph says REF depends on."""
+    by_ref = {
+        component.get("bom-ref"): component
+        for component in document.get("components", [])
+        if isinstance(component, dict)
+    }
+    wanted = [
+        dependency
+        for entry in document.get("dependencies", [])
+        if isinstance(entry, dict) and entry.get("ref") == ref
+        for dependency in entry.get("dependsOn", [])
+    ]
+    return [by_ref[dependency] for dependency in wanted if dependency in by_ref]
+
+
+def _module_text(module: tuple[str, str, str]) -> str:
+    path, version, go_sum = module
+    return f"{path}@{version}" + (f" ({go_sum})" if go_sum else "")
+
+
+def check_sbom_modules(
+    name: str, sbom: str, script: str, document: dict, component: dict, data: bytes
+) -> Iterator[Finding]:
+    """The modules the SBOM says the binary links are those its Go build information names."""
+    try:
+        info = buildinfo.read(data)
+    except buildinfo.BuildInfoError:
+        info = None
+    linked = _linked_components(document, str(component.get("bom-ref", "")))
+    modules = [entry for entry in linked if _is_go_module(entry) and not _is_stdlib(entry)]
+    if info is None:
+        if modules:
+            yield Finding(
+                name,
+                "sbom",
+                f"{sbom} lists Go modules for {script}, which holds no Go build information: "
+                f"the SBOM describes another binary; {_SBOM_FIX}",
+            )
+        return
+    listed, disagreeing = set(), []
+    for entry in modules:
+        module = (str(entry.get("name", "")), str(entry.get("version", "")), _go_sum(entry))
+        stated = _property(entry, _GO_PROPERTY + "sum")
+        if stated is not None and stated != module[2]:
+            disagreeing.append(f"{module[0]}: {_GO_PROPERTY}sum {stated} but SHA-256 {module[2]}")
+        listed.add(module)
+    held = set((module.path, module.version, module.sum) for module in info.linked_modules())
+    differences = []
+    if listed - held:
+        extra = ", ".join(map(_module_text, sorted(listed - held)))
+        differences.append(f"lists modules the binary does not hold: {extra}")
+    if held - listed:
+        missing = ", ".join(map(_module_text, sorted(held - listed)))
+        differences.append(f"lacks modules the binary holds: {missing}")
+    stdlib = [entry for entry in linked if _is_stdlib(entry)]
+    versions = sorted(set(str(entry.get("version", "")) for entry in stdlib))
+    if versions != [info.go_release]:
+        differences.append(
+            f"names the Go standard library {', '.join(versions) or 'nowhere'}, but the binary "
+            f"was linked by {info.go_release}"
+        )
+    differences += disagreeing
+    if differences:
+        yield Finding(
+            name,
+            "sbom",
+            f"{sbom} does not match the build information in {script}: "
+            f"{'; '.join(differences)}: {_SBOM_FIX}",
+        )
+
+
+def check_sbom(wheel: Wheel, binaries: Sequence[zipfile.ZipInfo]) -> Iterator[Finding]:
+    """Each native script is described by a valid CycloneDX SBOM in .dist-info/sboms/, listed
+    in RECORD, whose binary has the script's sha256 and lists the modules linked into it."""
+    name = wheel.path.name
+    folders = sorted(
+        set(info.filename.split("/")[0] for info in wheel.entries if ".dist-info/" in info.filename)
+    )
+    if len(folders) != 1:
+        return  # check_metadata has said so
+    folder = f"{folders[0]}/{SBOM_FOLDER}/"
+    record = f"{folders[0]}/RECORD"
+    names = set(info.filename for info in wheel.entries)
+    listed = set()
+    if record in names:
+        text = wheel.archive.read(record).decode("utf-8", "replace")
+        listed = set(row[0] for row in csv.reader(io.StringIO(text)) if row)
+    documents = []
+    for info in wheel.entries:
+        if not info.filename.startswith(folder) or info.filename.endswith("/"):
+            continue
+        if info.filename not in listed:
+            yield Finding(
+                name,
+                "sbom",
+                f"{info.filename} is not listed in RECORD: installers check every file against "
+                f"it; {_SBOM_FIX}, or add the SBOM's row to RECORD",
+            )
+        if not info.filename.endswith(".json"):
+            continue  # another SBOM format: PEP 770 takes any
+        text = wheel.archive.read(info).decode("utf-8", "replace")
+        document, problems = sbom_problems(text)
+        for problem in problems:
+            yield Finding(name, "sbom", f"{info.filename} is not valid CycloneDX: {problem}")
+        if document is not None:
+            documents.append((info.filename, document))
+    native = []
+    for info in binaries:
+        with wheel.archive.open(info) as script:
+            if binary_format(script.read(4)) != NOT_NATIVE:
+                native.append(info)
+    if native and not documents:
+        scripts = ", ".join(info.filename for info in native)
+        yield Finding(
+            name,
+            "sbom",
+            f"no CycloneDX SBOM in {folder} describes {scripts} (PEP 770): {_SBOM_FIX} "
+            f"({folder}<command>.cyclonedx.json), or add one there and list it in RECORD",
+        )
+        return
+    for info in native:
+        yield from _check_described(name, info, wheel.archive.read(info), documents)
+
+
+def _check_described(
+    name: str, info: zipfile.ZipInfo, data: bytes, documents: Sequence[tuple[str, dict]]
+) -> Iterator[Finding]:
+    script, digest = info.filename, hashlib.sha256(data).hexdigest()
+    described = [
+        (sbom, document, component)
+        for sbom, document in documents
+        for component in document.get("components", [])
+        if _describes(component, script)
+    ]
+    if not described:
+        yield Finding(
+            name,
+            "sbom",
+            f"no SBOM component describes {script} (a component whose evidence names that "
+            f"location): {_SBOM_FIX}",
+        )
+    for sbom, document, component in described:
+        stated = _sha256_of(component)
+        if stated != digest:
+            yield Finding(
+                name,
+                "sbom",
+                f"{sbom} gives {script} the SHA-256 {stated or 'none'}, but the script's is "
+                f"{digest}: the SBOM describes another binary; {_SBOM_FIX}",
+            )
+            continue
+        yield from check_sbom_modules(name, sbom, script, document, component, data)
+
+
 # --- one file ------------------------------------------------------------------------------------
 
 
@@ -912,6 +1291,7 @@ def _check_contents(wheel: Wheel, commands: Sequence[str]) -> list[Finding]:
         *check_exe(wheel, binaries),
         *check_modes(wheel),
         *check_binaries(wheel, binaries),
+        *check_sbom(wheel, binaries),
     ]
 
 
@@ -943,7 +1323,25 @@ def audit_sdist(path: Path | str) -> list[Finding]:
         )
     else:
         findings += check_summary(path.name, text, "PKG-INFO")
-    return findings
+    return findings + list(check_sdist_sboms(path, folder))
+
+
+def check_sdist_sboms(path: Path, folder: str) -> Iterator[Finding]:
+    """The SBOMs an sdist carries in sboms/ (hatch-go-binary writes one from go.mod) are valid."""
+    try:
+        with tarfile.open(path, "r:gz") as archive:
+            for member in archive.getmembers():
+                inside = member.name.startswith(f"{folder}/{SBOM_FOLDER}/")
+                if not (inside and member.isfile() and member.name.endswith(".json")):
+                    continue
+                stream = archive.extractfile(member)
+                text = stream.read().decode("utf-8", "replace") if stream else ""
+                for problem in sbom_problems(text)[1]:
+                    yield Finding(
+                        path.name, "sbom", f"{member.name} is not valid CycloneDX: {problem}"
+                    )
+    except (OSError, tarfile.TarError, EOFError) as error:
+        yield Finding(path.name, "sdist", f"cannot read the sdist: {error}")
 
 
 # --- twine and check-wheel-contents --------------------------------------------------------------
@@ -1004,7 +1402,8 @@ CHECK_WHEEL_CONTENTS_CONFIGS = (
 def checker_identity(commands: Sequence[str], dist_checks: bool) -> str:
     """Everything besides the file that a pass depends on: this module's source, the options,
     and the version of each checking tool."""
-    parts = [sha256_of(Path(__file__)), ",".join(sorted(commands)), str(dist_checks)]
+    parts = [sha256_of(Path(__file__)), sha256_of(Path(buildinfo.__file__))]
+    parts += [",".join(sorted(commands)), str(dist_checks), sbom_validator_identity()]
     for distribution in (*READERS, "packaging"):
         parts.append(f"{distribution} {metadata.version(distribution)}")
     if dist_checks:
@@ -1123,6 +1522,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MissingDependencies as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return 1
+    if not _cyclonedx_installed():
+        print(
+            f"{PROG}: SBOMs get a structural check only; for the CycloneDX schema: "
+            f'pip install "{SBOM_VALIDATOR}"',
+            file=sys.stderr,
+        )
     commands = options.command
     identity = checker_identity(commands, options.dist_checks) if options.cache else ""
     passes = PassCache(options.cache, identity)

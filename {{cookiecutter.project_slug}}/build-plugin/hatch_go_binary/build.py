@@ -13,7 +13,9 @@ its sha256 beside it, and a copy that differs is never offered to Go.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import importlib.metadata
 import json
 import os
 import shlex
@@ -24,9 +26,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from hatch_go_binary import tags, toolchain
+from hatch_go_binary import buildinfo, sbom, tags, toolchain
 from hatch_go_binary.config import Settings
 from hatch_go_binary.errors import BuildError
+
+NO_TOOLCHAIN = sbom.Toolchain()
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,7 @@ class Built:
     binary: Path
     folder: Path
     changed: bool  # differs from the target's last binary
+    toolchain: sbom.Toolchain = NO_TOOLCHAIN  # what built it, for the SBOM
 
 
 def sha256_of(path: Path) -> str:
@@ -97,6 +102,11 @@ def go_environment(settings: Settings, target: str, go: str, root: Path) -> dict
     }
     if goarch == "arm":
         env["GOARM"] = "7"
+    if goarch == "riscv64":
+        # RVA20U64 (RV64GC), the baseline every riscv64 distribution and PyPI's riscv64 tags
+        # assume; Go's default too, pinned so that a GORISCV64 in the environment cannot
+        # raise it above what the wheel's tag promises.
+        env["GORISCV64"] = "rva20u64"
     if settings.cgo:
         triple = tags.zig_triple(target, settings.glibc, toolchain.go_version(go))
         # a stable place per target: its path is part of Go's cache key for cgo
@@ -105,6 +115,64 @@ def go_environment(settings: Settings, target: str, go: str, root: Path) -> dict
         stub_folder = toolchain.write_macos_stubs(stubs) if darwin else None
         env.update(toolchain.zig_environment(triple, stub_folder, settings.pins["ziglang"]))
     return env
+
+
+# What `go list` calls the files a package compiles as C, C++, Objective-C or Fortran, or
+# links as objects: with cgo on, these are the C parts of the binary.
+C_FILE_LISTS = (
+    "CgoFiles",
+    "CFiles",
+    "CXXFiles",
+    "MFiles",
+    "HFiles",
+    "FFiles",
+    "SFiles",
+    "SwigFiles",
+    "SwigCXXFiles",
+    "SysoFiles",
+)
+
+
+def _json_stream(text: str) -> list[dict]:
+    """`go list -json` prints one object after another, not a list."""
+    found, decoder, text = [], json.JSONDecoder(), text.strip()
+    while text:
+        value, end = decoder.raw_decode(text)
+        found.append(value)
+        text = text[end:].strip()
+    return found
+
+
+def c_code(go: str, root: Path, env: dict[str, str], package: str) -> dict[str, list[str]]:
+    """{module path: files compiled as C}, for every module (not the standard library)
+    that builds C into PACKAGE: cgo files of the module, .c and .h files, objects."""
+    fields = ",".join(("ImportPath", "Dir", "Standard", "Module", *C_FILE_LISTS))
+    done = subprocess.run(
+        [go, "list", "-deps", f"-json={fields}", package],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise BuildError(f"go list of the packages in {package} failed:\n{done.stderr.strip()}")
+    found: dict[str, list[str]] = {}
+    for listed in _json_stream(done.stdout):
+        module = listed.get("Module") or {}
+        if listed.get("Standard") or not module.get("Path"):
+            continue
+        files = [name for field in C_FILE_LISTS for name in listed.get(field) or ()]
+        if not files:
+            continue
+        # the package's folder inside its module; a vendored module has no folder of its
+        # own (its files sit in vendor/), so its import path says where instead
+        relative = listed["ImportPath"][len(module["Path"]) :].lstrip("/")
+        if module.get("Dir"):
+            with contextlib.suppress(ValueError):  # not inside it: keep the import path's
+                relative = Path(listed["Dir"]).relative_to(module["Dir"]).as_posix()
+        prefix = "" if relative in ("", ".") else f"{relative}/"
+        found.setdefault(module["Path"], []).extend(prefix + name for name in files)
+    return {path: sorted(set(files)) for path, files in sorted(found.items())}
 
 
 def main_packages(go: str, root: Path, env: dict[str, str]) -> list[str]:
@@ -116,10 +184,8 @@ def main_packages(go: str, root: Path, env: dict[str, str]) -> list[str]:
         capture_output=True,
         text=True,
     )
-    found, decoder, text = [], json.JSONDecoder(), done.stdout.strip()
-    while text:
-        package, end = decoder.raw_decode(text)
-        text = text[end:].strip()
+    found = []
+    for package in _json_stream(done.stdout):
         if package.get("Name") == "main":
             relative = Path(package["Dir"]).relative_to(root).as_posix()
             found.append("." if relative == "." else f"./{relative}")
@@ -173,23 +239,53 @@ def build_binary(
     command = go_command(go, settings, version, goos, output)
     log(f"go build {target} ({go}): {shlex.join(command[1:])}")
     done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
-    if done.returncode != 0 or not output.is_file():
+    # For a package that is not `package main`, go build -o writes an archive, and exit 0.
+    archive = output.is_file() and output.read_bytes()[:8] == b"!<arch>\n"
+    if done.returncode != 0 or not output.is_file() or archive:
         shutil.rmtree(folder, ignore_errors=True)
         raise BuildError(_failure(target, settings, done.stderr, go, root, env))
+    data = output.read_bytes()
+    # The -X value is a string of its own in the binary; outside the build information
+    # (whose module versions could hold the same text), not finding it means the variable
+    # was not set. Finding it is a strong hint, not a proof.
+    if settings.version_variable and version.encode() not in buildinfo.without(data):
+        shutil.rmtree(folder, ignore_errors=True)
+        raise BuildError(
+            f"go build for {target}: the binary does not hold the version {version!r} that "
+            f"-X {settings.version_variable} should have set, so that variable does not exist, "
+            "is not a string variable, or is never read. Point [tool.hatch-go-binary] "
+            'version-variable at the string variable the program prints (such as "main.version" '
+            'or "example.com/tool/internal/build.Version"), or set it to "" to link none'
+        )
     # Go touches an up-to-date output, so the bytes tell whether anything changed.
-    digest = sha256_of(output)
+    digest = hashlib.sha256(data).hexdigest()
     changed = digest != seeded
     log(f"go build {target}: " + ("new binary" if changed else "binary unchanged"))
     if changed:
         _publish(output, digest, kept)
-    return Built(output, folder, changed)
+    return Built(output, folder, changed, _toolchain(settings, target, go, root, env))
+
+
+def _toolchain(
+    settings: Settings, target: str, go: str, root: Path, env: dict[str, str]
+) -> sbom.Toolchain:
+    """What the SBOM says built the binary, besides Go's own build information."""
+    if not settings.cgo:
+        return NO_TOOLCHAIN
+    try:
+        zig = importlib.metadata.version("ziglang")
+    except importlib.metadata.PackageNotFoundError:  # zig_environment() said how to get it
+        zig = None
+    triple = tags.zig_triple(target, settings.glibc, toolchain.go_version(go))
+    c_files = c_code(go, root, env, settings.main_package)
+    return sbom.Toolchain(zig=zig, zig_target=triple, c_code=c_files)
 
 
 def _failure(
     target: str, settings: Settings, stderr: str, go: str, root: Path, env: dict[str, str]
 ) -> str:
-    message = f"go build for {target} failed:\n{stderr.strip()}"
-    if "no Go files" in stderr or "is not a main package" in stderr or not stderr.strip():
+    message = f"go build for {target} failed:\n{stderr.strip() or '(no output)'}"
+    if "no Go files" in stderr or "directory not found" in stderr or not stderr.strip():
         mains = main_packages(go, root, env)
         listed = ", ".join(mains) if mains else "none"
         message += (

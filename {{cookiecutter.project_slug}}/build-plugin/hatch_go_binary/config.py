@@ -37,17 +37,33 @@ _VARIABLE = re.compile(r"[A-Za-z0-9_./~+-]*[A-Za-z0-9_]\.[A-Za-z_][A-Za-z0-9_]*"
 
 
 @dataclass(frozen=True)
+class Command:
+    """One installed command: its name, and the Go package that holds its `package main`."""
+
+    name: str
+    package: str
+
+
+@dataclass(frozen=True)
 class Settings:
     """What to build, as pyproject.toml says (or the defaults)."""
 
-    command: str
-    main_package: str
+    commands: tuple[Command, ...]  # in the order given; most projects have one
     cgo: bool
     targets: tuple[str, ...]
     linux_libc: str
     ldflags: tuple[str, ...]
     version_variable: str
     pins: Mapping[str, str]
+
+    @property
+    def command(self) -> str:
+        """The first command's name: the one `get_binary_path()` finds without a name."""
+        return self.commands[0].name
+
+    @property
+    def main_package(self) -> str:
+        return self.commands[0].package
 
     @property
     def glibc(self) -> tuple[int, int] | None:
@@ -85,13 +101,14 @@ def _strings(table: Mapping[str, Any], key: str, default: tuple[str, ...]) -> tu
     return tuple(value)
 
 
-def _command(table: Mapping[str, Any], project: Mapping[str, Any]) -> str:
-    command = _string(table, "command", str(project.get("name", "")))
+def _command_name(key: str, command: object) -> str:
+    if not isinstance(command, str):
+        raise _bad(key, command, "must be a string")
     if command.lower().endswith(".exe"):
-        raise _bad("command", command, "leave out .exe: the Windows builds add it")
+        raise _bad(key, command, "leave out .exe: the Windows builds add it")
     if not _COMMAND.fullmatch(command) or command.endswith("."):
         raise _bad(
-            "command",
+            key,
             command,
             "use ASCII letters, digits, '-', '_' and '.', starting with a letter or digit "
             '(the installed command\'s file name, such as "my-tool")',
@@ -99,19 +116,48 @@ def _command(table: Mapping[str, Any], project: Mapping[str, Any]) -> str:
     return command
 
 
-def _main_package(table: Mapping[str, Any], root: Path, command: str) -> str:
-    default = f"./cmd/{command}" if (root / "cmd" / command).is_dir() else "."
-    package = _string(table, "main-package", default)
+def _package(key: str, package: object) -> str:
+    if not isinstance(package, str):
+        raise _bad(key, package, "must be a string")
     relative = package == "." or package.startswith("./")
     parts = package.split("/")[1:] if relative else package.split("/")
     if not package or ".." in parts or "" in parts or "\\" in package or package.startswith("/"):
         raise _bad(
-            "main-package",
+            key,
             package,
             'give the Go package that holds `package main`: ".", "./cmd/NAME", or an import '
             "path inside the module, with / separators and no ..",
         )
     return package
+
+
+def _commands(
+    table: Mapping[str, Any], project: Mapping[str, Any], root: Path
+) -> tuple[Command, ...]:
+    """`commands` = { NAME = "PACKAGE", ... }, or the one `command` and its `main-package`."""
+    if "commands" not in table:
+        name = _command_name("command", table.get("command", str(project.get("name", ""))))
+        default = f"./cmd/{name}" if (root / "cmd" / name).is_dir() else "."
+        return (Command(name, _package("main-package", table.get("main-package", default))),)
+    both = sorted(key for key in ("command", "main-package") if key in table)
+    if both:
+        raise ConfigError(
+            f"[tool.{TABLE}] has both commands and {' and '.join(both)} in pyproject.toml: "
+            'list every command in commands = { NAME = "./cmd/NAME", ... } and remove '
+            f"{' and '.join(both)}"
+        )
+    listed = table["commands"]
+    if not isinstance(listed, Mapping) or not listed:
+        raise _bad("commands", listed, 'map each command to its package: { tool = "./cmd/tool" }')
+    commands = tuple(
+        Command(_command_name(f"commands.{name}", name), _package(f"commands.{name}", package))
+        for name, package in listed.items()
+    )
+    folded = [command.name.lower() for command in commands]
+    clashing = sorted({name for name in folded if folded.count(name) > 1})
+    if clashing:  # one file on Windows and macOS, whose file systems ignore case
+        raise _bad("commands", clashing[0], "names two commands that differ only in case")
+    return commands
 
 
 def _targets(table: Mapping[str, Any]) -> tuple[str, ...]:
@@ -189,6 +235,7 @@ def check_hook_table(hook_config: Mapping[str, Any], hook_table: str) -> None:
 KEYS = (
     "command",
     "main-package",
+    "commands",
     "cgo",
     "targets",
     "linux-libc",
@@ -213,10 +260,8 @@ def read_settings(pyproject: Mapping[str, Any], root: Path) -> Settings:
     cgo = table.get("cgo", False)
     if not isinstance(cgo, bool):
         raise _bad("cgo", cgo, "must be true or false")
-    command = _command(table, pyproject.get("project", {}))
     return Settings(
-        command=command,
-        main_package=_main_package(table, root, command),
+        commands=_commands(table, pyproject.get("project", {}), root),
         cgo=cgo,
         targets=_targets(table),
         linux_libc=_linux_libc(table, cgo),

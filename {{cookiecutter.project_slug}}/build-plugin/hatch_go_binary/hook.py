@@ -1,7 +1,12 @@
 """The hatchling build hook: compile the Go command and ship it as the wheel's script.
 
 The binary lands in <dist>-<version>.data/scripts/, so installers put the native
-executable itself on PATH: no Python runs when someone types the command.
+executable itself on PATH: no Python runs when someone types the command. Beside it,
+<dist>-<version>.dist-info/sboms/<command>.cyclonedx.json describes what the binary
+holds (PEP 770), read from the binary itself.
+
+Enabled for the sdist target too, the hook adds sboms/<command>.cyclonedx.json to the
+sdist, from go.mod and go.sum: building an sdist needs no Go.
 
 Which platform: the host's, or $GO_WHEEL_TARGET in Go's spelling (linux/arm64).
 """
@@ -10,12 +15,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-from hatch_go_binary import tags, toolchain, wheelzip
+from hatch_go_binary import buildinfo, sbom, tags, toolchain, wheelzip
 from hatch_go_binary.build import Built, build_binary
 from hatch_go_binary.config import Settings, check_hook_table, read_settings
 from hatch_go_binary.errors import BuildError
@@ -36,11 +42,21 @@ def chosen_target(settings: Settings) -> str:
     return target
 
 
+def read_go_files(root: Path) -> tuple[str, str]:
+    """go.mod's and go.sum's text ("" for a module without go.sum)."""
+    toolchain.go_directive(root)  # says what to do when there is no go.mod
+    go_mod = (root / "go.mod").read_text(encoding="utf-8")
+    go_sum = root / "go.sum"
+    return go_mod, go_sum.read_text(encoding="utf-8") if go_sum.is_file() else ""
+
+
 class GoBinaryBuildHook(BuildHookInterface):
     PLUGIN_NAME = "go-binary"
 
     _settings: Settings | None = None
     _built: Built | None = None
+    _target: str = ""
+    _sbom_folder: str | None = None
 
     @property
     def settings(self) -> Settings:
@@ -52,15 +68,18 @@ class GoBinaryBuildHook(BuildHookInterface):
 
     def dependencies(self) -> list[str]:
         if self.target_name != "wheel":
-            return []
+            return []  # the sdist needs neither Go nor anything else
         target = os.environ.get("GO_WHEEL_TARGET") or tags.host_target()
         return toolchain.build_requirements(self.settings, [target], Path(self.root))
 
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
+        if self.target_name == "sdist":
+            self._add_sdist_sbom(build_data)
+            return
         if self.target_name != "wheel":
             return
         settings = self.settings
-        target = chosen_target(settings)
+        self._target = target = chosen_target(settings)
         self._built = build_binary(
             Path(self.root), settings, target, self.metadata.version, self.app.display_info
         )
@@ -68,14 +87,57 @@ class GoBinaryBuildHook(BuildHookInterface):
         build_data["pure_python"] = False
         build_data["tag"] = f"py3-none-{tags.platform_tag(target, settings.glibc, macos)}"
 
+    def _add_sdist_sbom(self, build_data: dict[str, Any]) -> None:
+        """sboms/<command>.cyclonedx.json in the sdist, through hatchling's force_include."""
+        settings = self.settings
+        go_mod, go_sum = read_go_files(Path(self.root))
+        document = sbom.sdist_sbom(
+            name=self.metadata.core.raw_name,
+            version=self.metadata.version,
+            license_expression=self.metadata.core.license_expression or None,
+            go_mod=go_mod,
+            go_sum=go_sum,
+        )
+        self._sbom_folder = tempfile.mkdtemp(prefix="hatch-go-binary-sbom-")
+        written = Path(self._sbom_folder, sbom.file_name(settings.command))
+        written.write_bytes(document)
+        build_data["force_include"][str(written)] = f"{sbom.FOLDER}/{written.name}"
+
+    def _wheel_sbom(self, artifact: Path, built: Built) -> dict[str, bytes]:
+        """{sboms/<command>.cyclonedx.json: the SBOM}, from the binary's own build information."""
+        data = built.binary.read_bytes()
+        try:
+            info = buildinfo.read(data)
+        except buildinfo.BuildInfoError as error:
+            raise BuildError(
+                f"cannot read Go's build information from {built.binary.name} for its SBOM: {error}"
+            ) from None
+        dist, version = artifact.name.split("-")[:2]
+        document = sbom.wheel_sbom(
+            name=self.metadata.core.raw_name,
+            version=self.metadata.version,
+            license_expression=self.metadata.core.license_expression or None,
+            location=f"{dist}-{version}.data/scripts/{built.binary.name}",
+            data=data,
+            info=info,
+            target=self._target,
+            toolchain=built.toolchain,
+        )
+        command = built.binary.name.removesuffix(".exe")  # commands never end in .exe
+        return {f"{sbom.FOLDER}/{sbom.file_name(command)}": document}
+
     def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
+        if self._sbom_folder is not None:
+            shutil.rmtree(self._sbom_folder, ignore_errors=True)
+            self._sbom_folder = None
         if self.target_name != "wheel" or self._built is None:
             return
         try:
-            binary = self._built.binary
+            binary, artifact = self._built.binary, Path(artifact_path)
             cache = Path(self.root, "build", "go", "deflated")
-            wheelzip.add_scripts(Path(artifact_path), {binary.name: binary}, cache)
-            self.app.display_info(f"{Path(artifact_path).name}: {wheelzip.compressor()}")
+            extra = self._wheel_sbom(artifact, self._built)
+            wheelzip.add_scripts(artifact, {binary.name: binary}, cache, extra)
+            self.app.display_info(f"{artifact.name}: {wheelzip.compressor()}")
         finally:
             shutil.rmtree(self._built.folder, ignore_errors=True)
             self._built = None

@@ -5,16 +5,19 @@ naming the target in $GO_WHEEL_TARGET. Go compiles the runtime package on about
 one core for a long stretch, so a second target at the same time keeps the other
 core busy. Every target is tried even when one fails; the failures are reported
 together, each distinct error once. Only a complete set that passed the audit
-replaces the wheels and sdists in the output folder.
+replaces the wheels and sdists in the output folder, and only such a set gets a build
+record, BUILD.json: every artifact with its sha256, and the source it was built from.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import multiprocessing
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -34,6 +37,10 @@ from hatch_go_binary.toolchain import (
 )
 
 SDIST = "sdist"
+# Beside the artifacts; not a distribution's name, so no uploader takes it for one. The
+# release sessions refuse an output folder whose wheels and sdists differ from it.
+RECORD = "BUILD.json"
+RECORD_FORMAT = 1
 
 
 def build(job: str, out: str) -> tuple[str, str, float]:
@@ -98,12 +105,87 @@ def build_all(jobs: list[str], out: Path, workers: int) -> tuple[dict[str, str],
     )
 
 
-def replace_artifacts(out: Path, staged: dict[str, Path]) -> dict[str, Path]:
-    """Swap OUT's wheels and sdists for the staged ones; other files there stay."""
+def replace_artifacts(
+    out: Path, staged: dict[str, Path], record: dict | None = None
+) -> dict[str, Path]:
+    """Swap OUT's wheels and sdists for the staged ones, and its build record for RECORD
+    (none without one); other files there stay. The old record goes first and the new one
+    comes last, so an interrupted swap leaves no record that could vouch for it."""
     out.mkdir(parents=True, exist_ok=True)
+    (out / RECORD).unlink(missing_ok=True)
     for old in [*out.glob("*.whl"), *out.glob("*.tar.gz")]:
         old.unlink()
-    return {job: Path(shutil.move(str(path), out / path.name)) for job, path in staged.items()}
+    moved = {job: Path(shutil.move(str(path), out / path.name)) for job, path in staged.items()}
+    if record is not None:
+        partial = out / f".{RECORD}.partial"
+        partial.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+        os.replace(partial, out / RECORD)
+    return moved
+
+
+def _git(root: Path, *args: str) -> str | None:
+    """git's output in ROOT, or None when git is missing or fails."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=120
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def git_source(root: Path) -> dict | None:
+    """The commit ROOT is checked out at and what differs from it (git status, untracked
+    files included: the sdist takes them), or None when ROOT is not a git checkout of this
+    project: no git, no repository, no commit yet, or pyproject.toml not tracked there (a
+    project inside some other repository's ignored folder)."""
+    if _git(root, "ls-files", "--error-unmatch", "--", "pyproject.toml") is None:
+        return None
+    commit = _git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+    status = _git(root, "status", "--porcelain", "--untracked-files=all", "--", ".")
+    if not commit or status is None:
+        return None
+    changed = sorted(line[3:] for line in status.splitlines() if line.strip())
+    return {"git-commit": commit.strip(), "dirty": bool(changed), "changed": changed[:50]}
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def build_record(staged: dict[str, Path], before: dict | None, after: dict | None) -> dict:
+    """RECORD's content: every artifact (file, sha256, target) and the source, git's
+    state from BEFORE and AFTER the build; a tree that changed meanwhile counts as dirty.
+    Outside git, the source is named by the sdist's digest (null without an sdist).
+    Nothing in it depends on the time or the folder, so a rebuild writes the same bytes."""
+    artifacts = [
+        {"file": path.name, "sha256": sha256_file(path), "target": job}
+        for job, path in staged.items()
+    ]
+    source = after if after is not None else before
+    if source is not None and before != after:
+        source = {**source, "dirty": True}
+    if source is None:
+        sdist = [entry["sha256"] for entry in artifacts if entry["target"] == SDIST]
+        source = {"git-commit": None, "sdist-sha256": sdist[0] if sdist else None}
+    return {"build-record": RECORD_FORMAT, "source": source, "artifacts": artifacts}
+
+
+def describe_source(source: dict) -> str:
+    commit = source.get("git-commit")
+    if commit is None:
+        digest = source.get("sdist-sha256")
+        if digest is None:
+            return "a folder outside git, without an sdist to name it"
+        return f"a folder outside git (the sdist's sha256 is {digest})"
+    if source.get("dirty"):
+        shown = ", ".join(source.get("changed", [])[:5]) or "changed during the build"
+        return f"commit {commit} with uncommitted changes ({shown})"
+    return f"commit {commit}, nothing uncommitted"
 
 
 def print_table(built: dict[str, Path]) -> None:
@@ -134,7 +216,13 @@ def parse_args(argv: list[str] | None, parser: argparse.ArgumentParser) -> argpa
 
 
 # What `build` reads binary headers and runs dist checks with (the `audit` extra, and more).
-AUDIT_REQUIREMENTS = ("pyelftools>=0.31", "macholib>=1.16", "pefile>=2023.2.7")
+# cyclonedx-python-lib checks the wheels' SBOMs against the CycloneDX schema.
+AUDIT_REQUIREMENTS = (
+    "pyelftools>=0.31",
+    "macholib>=1.16",
+    "pefile>=2023.2.7",
+    "cyclonedx-python-lib[json-validation]>=11",
+)
 DIST_CHECK_REQUIREMENTS = ("twine>=6.1", "check-wheel-contents>=0.6")
 
 
@@ -193,6 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     workers = int(options.jobs) or min(len(jobs), usable_cpus())
     (root / "build").mkdir(exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix="matrix-", dir=root / "build"))
+    source = git_source(root)  # what the builds start from; compared again after them
     try:
         built, failed = build_all(jobs, staging, workers)
         report_failures(failed)
@@ -211,7 +300,14 @@ def main(argv: list[str] | None = None) -> int:
             if audit.main(arguments + (["--dist-checks"] if options.dist_checks else [])):
                 print(f"\nThe audit failed: {options.out}/ was left as it was.", file=sys.stderr)
                 return 1
-        print_table(replace_artifacts(options.out, staged))
+        # Unaudited artifacts get no record: the release sessions then refuse them.
+        record = None if options.no_audit else build_record(staged, source, git_source(root))
+        print_table(replace_artifacts(options.out, staged, record))
+        if record is not None:
+            print(
+                f"{options.out / RECORD}: {len(staged)} artifacts, built from "
+                + describe_source(record["source"])
+            )
         return 0
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -22,7 +22,17 @@ LINUX_ARCHES = {
     "386": "i686",
     "ppc64le": "ppc64le",
     "s390x": "s390x",
+    "riscv64": "riscv64",
 }
+# The oldest manylinux tag a static binary gets, per wheel architecture (default 2.17, the
+# manylinux2014 baseline). riscv64: glibc has supported it since 2.27, but manylinux2014
+# (PEP 599) never defined it, so PyPI refuses manylinux2014_riscv64; auditwheel's policies
+# and the manylinux images start riscv64 at manylinux_2_31 (Ubuntu 20.04, the first LTS
+# for it), and uv offers riscv64 manylinux wheels only from 2_31 up (pip from 2_17). So
+# manylinux_2_31_riscv64 is the lowest tag both installers take; PyPI accepts it.
+MANYLINUX_FLOORS = {"riscv64": (2, 31)}
+# The architectures manylinux2014 (PEP 599) defines: only these get its legacy alias.
+MANYLINUX2014_ARCHES = ("x86_64", "i686", "aarch64", "armv7l", "ppc64", "ppc64le", "s390x")
 WINDOWS_TAGS = {"amd64": "win_amd64", "arm64": "win_arm64", "386": "win32"}
 MACOS_ARCHES = {"amd64": "x86_64", "arm64": "arm64"}
 KNOWN_TARGETS = (
@@ -38,6 +48,7 @@ ZIG_TRIPLES = {
     "linux/386": "x86-linux-musl",
     "linux/ppc64le": "powerpc64le-linux-musl",
     "linux/s390x": "s390x-linux-musl",
+    "linux/riscv64": "riscv64-linux-musl",
     "darwin/amd64": "x86_64-macos",
     "darwin/arm64": "aarch64-macos",
     "windows/amd64": "x86_64-windows-gnu",
@@ -55,6 +66,7 @@ HOST_ARCHES = {
     "win32": "386",
     "ppc64le": "ppc64le",
     "s390x": "s390x",
+    "riscv64": "riscv64",
 }
 HOST_SYSTEMS = {"linux": "linux", "macosx": "darwin", "win": "windows", "win32": "windows"}
 
@@ -88,12 +100,21 @@ def macos_minimum_of_go(version: tuple[int, ...]) -> str:
     return "11.0"
 
 
+def linux_glibc(target: str, glibc: tuple[int, int] | None) -> tuple[int, int] | None:
+    """The glibc a cgo build of TARGET links against: as configured, but never below the
+    architecture's manylinux floor (riscv64: 2.31), which its tag could not go below."""
+    if glibc is None:
+        return None
+    floor = MANYLINUX_FLOORS.get(LINUX_ARCHES[split_target(target)[1]], (2, 17))
+    return max(glibc, floor)
+
+
 def zig_triple(target: str, glibc: tuple[int, int] | None, go_version: tuple[int, ...]) -> str:
     """The zig -target for a cgo build of TARGET."""
     triple = ZIG_TRIPLES[target]
     if target.startswith("linux/") and glibc:
         # zig's suffix pins the newest glibc symbol versions the binary may need
-        triple = triple.replace("musl", "gnu") + ".{}.{}".format(*glibc)
+        triple = triple.replace("musl", "gnu") + ".{}.{}".format(*linux_glibc(target, glibc))
     if target.startswith("darwin/"):
         triple += "." + macos_minimum_of_go(go_version)
     return triple
@@ -115,9 +136,12 @@ def platform_tag(target: str, glibc: tuple[int, int] | None, macos: tuple[int, i
     goos, goarch = split_target(target)
     if goos == "linux":
         arch = LINUX_ARCHES[goarch]
-        if glibc:  # linked against that glibc: it and newer glibc systems only
-            return f"manylinux_{glibc[0]}_{glibc[1]}_{arch}"
-        return f"manylinux_2_17_{arch}.manylinux2014_{arch}.musllinux_1_1_{arch}"
+        linked = linux_glibc(target, glibc)
+        if linked:  # linked against that glibc: it and newer glibc systems only
+            return f"manylinux_{linked[0]}_{linked[1]}_{arch}"
+        major, minor = MANYLINUX_FLOORS.get(arch, (2, 17))
+        legacy = f".manylinux2014_{arch}" if arch in MANYLINUX2014_ARCHES else ""
+        return f"manylinux_{major}_{minor}_{arch}{legacy}.musllinux_1_1_{arch}"
     if goos == "windows":
         return WINDOWS_TAGS[goarch]
     if macos is None:

@@ -1,0 +1,119 @@
+"""The build record `python -m hatch_go_binary build` writes beside the artifacts
+(BUILD.json): the source it names in and out of git, and how it replaces an older one."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from hatch_go_binary import matrix
+
+needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+def git(cwd: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com"}
+    env.update(GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.com")
+    done = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+@pytest.fixture
+def checkout(tmp_path: Path) -> Path:
+    """A project committed to git, with build/ and dist/ ignored as the template's are."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text('[project]\nname = "tool"\nversion = "1.0"\n')
+    (project / ".gitignore").write_text("/build/\n/dist/\n")
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "first")
+    return project
+
+
+@needs_git
+def test_a_clean_checkout_is_named_by_its_commit(checkout: Path) -> None:
+    (checkout / "build").mkdir()
+    (checkout / "build" / "anything").write_text("ignored")
+    head = git(checkout, "rev-parse", "HEAD")
+    assert matrix.git_source(checkout) == {"git-commit": head, "dirty": False, "changed": []}
+
+
+@needs_git
+def test_edits_and_new_files_make_the_checkout_dirty(checkout: Path) -> None:
+    (checkout / "pyproject.toml").write_text('[project]\nname = "tool"\nversion = "2.0"\n')
+    (checkout / "new.go").write_text("package main\n")
+    source = matrix.git_source(checkout)
+    assert source is not None and source["dirty"] is True
+    assert source["changed"] == ["new.go", "pyproject.toml"]
+
+
+@needs_git
+def test_a_project_git_does_not_track_is_no_checkout(checkout: Path) -> None:
+    inner = checkout / "dist" / "copy"  # inside the repository, but ignored there
+    inner.mkdir(parents=True)
+    (inner / "pyproject.toml").write_text((checkout / "pyproject.toml").read_text())
+    assert matrix.git_source(inner) is None
+    assert matrix.git_source(checkout.parent) is None  # no repository at all
+
+
+def test_git_missing_means_no_checkout(checkout: Path, monkeypatch) -> None:
+    monkeypatch.setenv("PATH", str(checkout / "nowhere"))
+    assert matrix.git_source(checkout) is None
+
+
+def staged_files(folder: Path) -> dict[str, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    wheel, sdist = folder / "tool-1.0-py3-none-any.whl", folder / "tool-1.0.tar.gz"
+    wheel.write_bytes(b"wheel bytes")
+    sdist.write_bytes(b"sdist bytes")
+    return {"linux/amd64": wheel, matrix.SDIST: sdist}
+
+
+def test_outside_git_the_sdist_digest_names_the_source(tmp_path: Path) -> None:
+    staged = staged_files(tmp_path / "staged")
+    record = matrix.build_record(staged, None, None)
+    digests = {path.name: matrix.sha256_file(path) for path in staged.values()}
+    assert record["source"] == {"git-commit": None, "sdist-sha256": digests["tool-1.0.tar.gz"]}
+    assert [(entry["file"], entry["sha256"], entry["target"]) for entry in record["artifacts"]] == [
+        ("tool-1.0-py3-none-any.whl", digests["tool-1.0-py3-none-any.whl"], "linux/amd64"),
+        ("tool-1.0.tar.gz", digests["tool-1.0.tar.gz"], "sdist"),
+    ]
+    # the same files always give the same record: no time, no folder in it
+    elsewhere = staged_files(tmp_path / "elsewhere")
+    assert matrix.build_record(elsewhere, None, None) == record
+
+
+def test_a_tree_that_changed_during_the_build_counts_as_dirty(tmp_path: Path) -> None:
+    staged = staged_files(tmp_path / "staged")
+    clean = {"git-commit": "a" * 40, "dirty": False, "changed": []}
+    assert matrix.build_record(staged, clean, clean)["source"] == clean
+    moved = {"git-commit": "b" * 40, "dirty": False, "changed": []}
+    assert matrix.build_record(staged, clean, moved)["source"] == {**moved, "dirty": True}
+
+
+def test_the_new_record_replaces_the_old_one_last(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    out.mkdir()
+    (out / "tool-0.9.tar.gz").write_bytes(b"old")
+    (out / matrix.RECORD).write_text('{"old": true}')
+    (out / "notes.txt").write_text("kept")
+    staged = staged_files(tmp_path / "staged")
+    record = matrix.build_record(staged, None, None)
+    matrix.replace_artifacts(out, staged, record)
+    assert sorted(path.name for path in out.iterdir()) == [
+        matrix.RECORD,
+        "notes.txt",
+        "tool-1.0-py3-none-any.whl",
+        "tool-1.0.tar.gz",
+    ]
+    assert json.loads((out / matrix.RECORD).read_text()) == record
+    # artifacts without a record (an unaudited build) leave none behind
+    matrix.replace_artifacts(out, staged_files(tmp_path / "again"))
+    assert not (out / matrix.RECORD).exists()
