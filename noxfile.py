@@ -57,12 +57,15 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/bench.py", *session.posargs, env={"GOTOOLCHAIN": "local"})
 
 
+LINTED = ["benchmarks", "hooks", "migrations", "tests", "go_pypi_template_checks.py", "noxfile.py"]
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff on the template's own Python (hooks, tests, this file)."""
     session.install("ruff>=0.8")
-    session.run("ruff", "check", "benchmarks", "hooks", "migrations", "tests", "noxfile.py")
-    session.run("ruff", "format", "--check", "benchmarks", "hooks", "migrations", "tests", "noxfile.py")
+    session.run("ruff", "check", *LINTED)
+    session.run("ruff", "format", "--check", *LINTED)
 
 
 if __name__ == "__main__":
