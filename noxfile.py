@@ -26,6 +26,7 @@ TEST_REQUIREMENTS = [
     "copier>=9.15",  # copier.yml's _min_copier_version
     "pyyaml>=6",
     "packaging>=24",
+    "markdown-it-py>=3",  # tests/test_generate.py parses the generated README
     # what the generated project's wheel audit uses, for tests/test_audit.py
     "pyelftools>=0.31",
     "macholib>=1.16",
