@@ -1,4 +1,4 @@
-"""What the cookiecutter hooks share: copier.yml's rules and copier's answers file.
+"""What cookiecutter's checks and hooks share: copier.yml's rules and copier's answers file.
 
 cookiecutter runs each hook as a rendered copy in the new project folder, so the
 hooks import this module from the template's own hooks/ folder.
@@ -6,6 +6,7 @@ hooks import this module from the template's own hooks/ folder.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import subprocess
@@ -13,7 +14,7 @@ import sys
 from typing import Any
 
 import yaml
-from jinja2 import StrictUndefined
+from jinja2 import FileSystemLoader, StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
 
 # Same header as the copier template of the answers file, so both tools write the same bytes.
@@ -29,21 +30,49 @@ def _regex_search(value: str, pattern: str) -> str | None:
     return match.group(0) if match else None
 
 
-def answer_errors(answers: dict[str, Any], template: str) -> list[str]:
-    """Render every validator of copier.yml with cookiecutter's answers; each non-empty result is an error."""
+def rules_environment(template: str) -> SandboxedEnvironment:
+    """A Jinja environment like copier's, as far as the validators use it: rooted at the
+    template (they import hooks/answer_rules.jinja), StrictUndefined, regex_search."""
+    env = SandboxedEnvironment(loader=FileSystemLoader(template), undefined=StrictUndefined)
+    env.filters["regex_search"] = _regex_search
+    return env
+
+
+@functools.cache
+def _validators(template: str) -> list[tuple[str, Template]]:
     with open(os.path.join(template, "copier.yml"), encoding="utf-8") as file:
         questions = yaml.safe_load(file)
-    env = SandboxedEnvironment(undefined=StrictUndefined)
-    env.filters["regex_search"] = _regex_search
+    env = rules_environment(template)
+    return [
+        (name, env.from_string(question["validator"]))
+        for name, question in questions.items()
+        # Hidden questions (`when: false`) are copier's own; cookiecutter has no such answer.
+        if not name.startswith("_")
+        and isinstance(question, dict)
+        and "validator" in question
+        and question.get("when") is not False
+    ]
+
+
+def answer_errors(answers: dict[str, Any], template: str) -> list[str]:
+    """Render every validator of copier.yml with cookiecutter's answers; each non-empty result is an error."""
     public = {name: value for name, value in answers.items() if not name.startswith("_")}
     errors = []
-    for name, question in questions.items():
-        if name.startswith("_") or not isinstance(question, dict) or "validator" not in question:
-            continue
-        message = env.from_string(question["validator"]).render(public).strip()
+    for _, validator in _validators(template):
+        message = validator.render(public).strip()
         if message:
             errors.append(message)
     return errors
+
+
+def refusal(errors: list[str]) -> str:
+    """What cookiecutter prints for refused answers: the first error, as copier stops at the first.
+
+    A lone surrogate in an answer is shown as an escape, never written raw: no stream
+    could encode it.
+    """
+    text = f"error: {errors[0]}\nNothing was generated. Run cookiecutter again with corrected answers."
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _git(template: str, *args: str) -> str | None:
@@ -83,7 +112,5 @@ def copier_answers(answers: dict[str, Any], template: str) -> tuple[str, list[st
 
 
 def fail(messages: list[str]) -> None:
-    for message in messages:
-        print(f"error: {message}", file=sys.stderr)
-    print("Nothing was generated. Run cookiecutter again with corrected answers.", file=sys.stderr)
+    print(refusal(messages), file=sys.stderr)
     sys.exit(1)

@@ -1,4 +1,9 @@
-"""Refuse bad answers before cookiecutter writes any file (rules: copier.yml's validators)."""
+"""Check the answers again, with copier.yml's validators, before cookiecutter writes a file.
+
+go_pypi_template_checks.py refuses bad answers before the project folder exists; this
+hook catches a context that skipped that check (a replay, an answer file made by hand),
+and cookiecutter deletes the new folder when it fails.
+"""
 
 import json
 import os

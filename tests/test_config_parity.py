@@ -47,9 +47,16 @@ def test_same_literal_defaults() -> None:
 
 
 def test_copier_namespace_carries_every_answer() -> None:
-    namespace = COPIER["cookiecutter"]["default"]
-    for name in QUESTIONS:
-        assert f"'{name}': {name}," in namespace, name
+    # its default builds it, and its validator checks a given one against the same
+    for text in (COPIER["cookiecutter"]["default"], COPIER["cookiecutter"]["validator"]):
+        for name in QUESTIONS:
+            assert f"'{name}': {name}," in text, name
+
+
+def test_cookiecutter_checks_the_answers_after_the_last_question() -> None:
+    names = list(COOKIECUTTER)
+    assert names.index("__answers_checked") > max(names.index(name) for name in QUESTIONS)
+    assert COOKIECUTTER["_extensions"] == ["go_pypi_template_checks.CheckAnswers"]
 
 
 def test_every_question_has_a_validator() -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import DEFAULTS, git, make_cookie, make_copier, run_cookiecutter, run_copier
+from markdown_it import MarkdownIt
 
 LICENSES = json.loads((Path(__file__).parent.parent / "cookiecutter.json").read_text())["license"]
 COMBOS = [{"use_cgo": cgo, "license": license} for cgo, license in itertools.product(["no", "yes"], LICENSES)]
@@ -97,6 +98,24 @@ def test_license_file_matches_the_answer(template: Path, tmp_path: Path) -> None
 
 # Free text must survive into TOML, Go, YAML and Markdown unchanged.
 TRICKY = 'Tool "Q" \\ {{ x }} ${{ github.token }} {% raw %} Zoë 😀 <b>'
+# Families of text that each file format could misread, one render each:
+# (project_name, description, author_name)
+FREE_TEXT = {
+    "go": ('Go */ /* // `raw` "q" \\ \\n', '*/ package x; /* "q" \\ \\x00 `b` %s %d %% */', 'Ada "*/" \\'),
+    "toml": ("\"\"\" ''' [x] = 1 # c", 'a = "b" \\u0041 \\ """ end \\', "O'Brien \"\"\" ''' \\t"),
+    "yaml": ("yes", ": - ? !!python/object &a *a %YAML --- ... @ ` # c | > 'q' \"q\"", "null"),
+    "yaml-scalars": ("1e3", "2024-01-01", "~"),
+    "markdown": (
+        "# *Tool* _x_ `c` [l](u) ![i](u) <b> &amp; &#42; ~~s~~ $x$ \\ #",
+        "1. - > <div> *a* **b** __c__ [^1] | a | b | --- === \\* trailing  ",
+        "  - Ada *Lovelace*  ",
+    ),
+    "markdown-blocks": ("    indented code", "- item", "+ 1) x"),
+    "go-doc": ("---", "Counts Words Fast", "[x]: https://example.com"),
+    "go-doc-links": ("1) Tool", "[x]: https://example.com", "<!-- c -->"),
+    "unicode": ("Zoë 😀 e\u0301", "עברית \u200f RTL \u202e x \u00a0 \u200b \ufffd \uffff", "Ŧōm \U0001f600"),
+    "jinja": (TRICKY, TRICKY, TRICKY),
+}
 
 
 def cookiecutter_literal(text: str) -> str:
@@ -104,30 +123,117 @@ def cookiecutter_literal(text: str) -> str:
     return "".join("{{ '{' }}" if char == "{" else char for char in text)
 
 
-def test_free_text_survives_every_file_format(template: Path, tmp_path: Path) -> None:
-    answers = {"project_name": TRICKY, "project_slug": "tricky", "description": TRICKY, "author_name": TRICKY}
-    from_copier = make_copier(template, tmp_path / "copier", **answers)
-    escaped = {name: cookiecutter_literal(value) for name, value in answers.items()}
-    from_cookiecutter = make_cookie(template, tmp_path / "cc", **escaped)
-    assert_same_tree(from_cookiecutter, from_copier)
-
-    project = tomllib.loads((from_copier / "pyproject.toml").read_text())["project"]
-    assert project["description"] == TRICKY
-    assert project["authors"][0]["name"] == TRICKY
-    assert yaml.safe_load((from_copier / ".copier-answers.yml").read_text())["description"] == TRICKY
-    readme = (from_copier / "README.md").read_text()
-    assert readme.startswith(f"# {TRICKY}\n\n{TRICKY}\n")
-    assert f"Copyright (c) {TRICKY}\n" in (from_copier / "LICENSE").read_text()
-    # The Go usage text carries the description: it must compile and print it back.
-    done = subprocess.run(
-        ["go", "run", "./cmd/tricky", "-h"], cwd=from_copier, capture_output=True, text=True, env=go_env()
-    )
-    assert done.returncode == 0, done.stderr
-    assert TRICKY in done.stdout + done.stderr
-
-
 def go_env() -> dict[str, str]:
     return {**os.environ, "GOTOOLCHAIN": "local", "CGO_ENABLED": "0", "GOFLAGS": "-mod=mod"}
+
+
+def go(project: Path, *args: str) -> str:
+    done = subprocess.run(["go", *args], cwd=project, capture_output=True, text=True, env=go_env())
+    assert done.returncode == 0, f"go {' '.join(args)}: {done.stderr}"
+    return done.stdout + done.stderr
+
+
+def markdown_texts(readme: str) -> tuple[str, str]:
+    """The README's title and first paragraph as text, failing if Markdown read any markup in them."""
+    tokens = MarkdownIt("commonmark").enable(["strikethrough", "table"]).parse(readme)
+    kinds = ["heading_open", "inline", "heading_close", "paragraph_open", "inline", "paragraph_close"]
+    assert [token.type for token in tokens[:6]] == kinds
+    texts = []
+    for inline in (tokens[1], tokens[4]):
+        assert [child.type for child in inline.children] == ["text"], inline.children
+        texts.append(inline.children[0].content)
+    return texts[0], texts[1]
+
+
+def assert_free_text_survives(project: Path, name: str, description: str, author: str) -> None:
+    meta = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert meta["description"] == description
+    assert meta["authors"][0]["name"] == author
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
+    assert (answers["project_name"], answers["description"], answers["author_name"]) == (name, description, author)
+    assert markdown_texts((project / "README.md").read_text(encoding="utf-8")) == (name.strip(), description.strip())
+    assert f"Copyright (c) {author}\n" in (project / "LICENSE").read_text(encoding="utf-8")
+    # Go: a string constant in internal/cli (the usage), a doc comment in cmd/tricky
+    go(project, "vet", "./...")
+    unformatted = subprocess.run(["gofmt", "-l", "cmd", "internal"], cwd=project, capture_output=True, text=True)
+    assert unformatted.returncode == 0 and unformatted.stdout == "", unformatted.stdout + unformatted.stderr
+    assert description in go(project, "run", "./cmd/tricky", "-h")
+    documented = " ".join(go(project, "doc", "./cmd/tricky").split())
+    assert " ".join(description.split()) in documented
+
+
+@pytest.mark.parametrize("family", FREE_TEXT)
+def test_free_text_survives_every_file_format(template: Path, tmp_path: Path, family: str) -> None:
+    name, description, author = FREE_TEXT[family]
+    answers = {"project_name": name, "project_slug": "tricky", "description": description, "author_name": author}
+    from_copier = make_copier(template, tmp_path / "copier", **answers)
+    escaped = {answer: cookiecutter_literal(value) for answer, value in answers.items()}
+    from_cookiecutter = make_cookie(template, tmp_path / "cc", **escaped)
+    assert_same_tree(from_cookiecutter, from_copier)
+    assert_free_text_survives(from_copier, name, description, author)
+
+
+def test_free_text_reaches_only_the_files_checked_above(template: Path, tmp_path: Path) -> None:
+    """A new use of free text must be written in its format's escaping and checked above."""
+    marks = {"project_name": "NAME-MARK", "description": "DESCRIPTION-MARK", "author_name": "AUTHOR-MARK"}
+    project = make_copier(template, tmp_path, project_slug="tricky", **marks)
+    found: dict[str, set[str]] = {answer: set() for answer in marks}
+    for path in project.rglob("*"):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace")
+            for answer, mark in marks.items():
+                if mark in text:
+                    found[answer].add(path.relative_to(project).as_posix())
+    described = {"README.md", "pyproject.toml", "cmd/tricky/doc.go", "internal/cli/flags.go", ".copier-answers.yml"}
+    assert found == {
+        "project_name": {"README.md", ".copier-answers.yml"},
+        "description": described,
+        "author_name": {"LICENSE", "pyproject.toml", ".copier-answers.yml"},
+    }
+
+
+# The longest platform tag a wheel of the project gets (Linux ppc64le), and Windows' path limit.
+LONGEST_TAG = "manylinux_2_17_ppc64le.manylinux2014_ppc64le.musllinux_1_1_ppc64le"
+WINDOWS_PATH = 260
+
+
+def test_the_longest_names_fit_every_file_system(template: Path, tmp_path: Path) -> None:
+    answers = {"project_slug": "s" * 64, "package_name": "p" * 64, "command_name": "c" * 64}
+    answers["version"] = "1.0." + "1" * 28
+    from_copier = make_copier(template, tmp_path / "copier", **answers)
+    from_cookiecutter = make_cookie(template, tmp_path / "cc", **answers)
+    assert_same_tree(from_cookiecutter, from_copier)
+    # every name within 255 bytes; every path, from the folder the project is in, within 150
+    paths = [path.relative_to(tmp_path / "copier") for path in from_copier.rglob("*")]
+    assert max(len(part.encode()) for path in paths for part in path.parts) <= 255
+    assert max(len(str(path)) for path in paths) <= 150
+    # and the names that building and installing make from them
+    dist, version, command = answers["project_slug"], answers["version"], answers["command_name"]
+    made = [f"{dist}-{version}-py3-none-{LONGEST_TAG}.whl", f"{dist}-{version}.dist-info", f"{command}.exe"]
+    assert max(len(name) for name in made) <= 255
+    # the deepest file an install makes in the project, in nox's environment on Windows
+    package = answers["package_name"]
+    installed = f"{dist}/.nox/tests/Lib/site-packages/{package}/__pycache__/_find_binary.cpython-313.pyc"
+    assert len(installed) <= WINDOWS_PATH - 60
+
+
+def test_gitignore_covers_environments_and_tool_folders(template: Path, tmp_path: Path) -> None:
+    project = make_copier(template, tmp_path / "project")
+    git(project, "init", "-q")
+    folders = ["venv", ".venv", "env", ".env", "ENV", ".nox", ".tox", "node_modules", ".mypy_cache"]
+    folders += [".pytest_cache", ".ruff_cache", ".hypothesis", "htmlcov", "build", "dist", "__pycache__"]
+    for folder in folders:
+        (project / folder).mkdir(exist_ok=True)
+        (project / folder / "file").write_text("x")
+    listed = git(project, "status", "--porcelain", "--untracked-files=all").splitlines()
+    assert [line for line in listed if line[3:].split("/")[0] in folders] == []
+    assert "?? README.md" in listed  # the project's own files are not ignored
+
+
+def test_readme_says_an_editable_install_holds_a_snapshot_of_the_binary(template: Path, tmp_path: Path) -> None:
+    readme = " ".join((make_copier(template, tmp_path / "project") / "README.md").read_text().split())
+    assert "An editable install (`pip install -e .`)" in readme
+    assert "after changing Go code, run `pip install -e .` again" in readme
 
 
 def test_an_undefined_variable_is_an_error_in_both_engines(template: Path, tmp_path: Path) -> None:
