@@ -145,6 +145,12 @@ def _readme(entries: list[str], source: str) -> str:
 
 
 def main() -> int:
+    if not ANSWERS_FILE.is_file():  # not a project of this template: its files are its own
+        print(
+            f"error: no {ANSWERS_FILE} here, so this is not a project made from the template; nothing done",
+            file=sys.stderr,
+        )
+        return 1
     version, answers, source = _recorded()
     entries, kept = [], []
     for name in REPLACED_BY:

@@ -79,7 +79,7 @@ def staged_files(folder: Path) -> dict[str, Path]:
 def test_outside_git_the_sdist_digest_names_the_source(tmp_path: Path) -> None:
     staged = staged_files(tmp_path / "staged")
     record = matrix.build_record(staged, None, None)
-    digests = {path.name: matrix.sha256_file(path) for path in staged.values()}
+    digests = {path.name: matrix.sha256_of(path) for path in staged.values()}
     assert record["source"] == {"git-commit": None, "sdist-sha256": digests["tool-1.0.tar.gz"]}
     assert [(entry["file"], entry["sha256"], entry["target"]) for entry in record["artifacts"]] == [
         ("tool-1.0-py3-none-any.whl", digests["tool-1.0-py3-none-any.whl"], "linux/amd64"),
@@ -117,3 +117,21 @@ def test_the_new_record_replaces_the_old_one_last(tmp_path: Path) -> None:
     # artifacts without a record (an unaudited build) leave none behind
     matrix.replace_artifacts(out, staged_files(tmp_path / "again"))
     assert not (out / matrix.RECORD).exists()
+
+
+def test_only_this_distributions_files_are_replaced(tmp_path: Path) -> None:
+    """--out may be a shared wheelhouse: another project's files, and other files, stay."""
+    out, staging = tmp_path / "out", tmp_path / "staging"
+    out.mkdir()
+    staging.mkdir()
+    for name in ("other_pkg-1.0-py3-none-any.whl", "my_backup.tar.gz.keep", "my_tool-0.9.tar.gz"):
+        (out / name).write_bytes(b"x")
+    (out / "My_Tool-0.9-py3-none-win_amd64.whl").write_bytes(b"x")
+    new = staging / "my_tool-1.0-py3-none-win_amd64.whl"
+    new.write_bytes(b"new")
+    matrix.replace_artifacts(out, {"windows/amd64": new})
+    assert sorted(path.name for path in out.iterdir()) == [
+        "my_backup.tar.gz.keep",
+        "my_tool-1.0-py3-none-win_amd64.whl",
+        "other_pkg-1.0-py3-none-any.whl",
+    ]

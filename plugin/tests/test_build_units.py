@@ -574,3 +574,16 @@ def test_requirements_with_a_bad_setting(tmp_path: Path, capsys, monkeypatch) ->
         matrix.requirements([])
     assert caught.value.code == 2
     assert '[tool.hatch-go-binary] cgo = "yes"' in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("variable", "wanted"),
+    [("GOAMD64", "v1"), ("GOARM64", "v8.0"), ("GO386", "sse2"), ("GOPPC64", "power8")],
+)
+def test_the_cpu_level_is_pinned_whatever_the_environment_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str, wanted: str
+) -> None:
+    """A wheel's tag promises the baseline CPU: a GOAMD64=v3 in the shell must not raise it."""
+    monkeypatch.setenv(variable, "v9000")
+    env = build.go_environment(settings(), "linux/amd64", "/usr/bin/go", tmp_path)
+    assert env[variable] == wanted

@@ -169,9 +169,6 @@ BAD_VALUES = [
     ("main-package", "./", {}, '"./"', "give the Go package"),
     ("main-package", "./cmd//x", {}, '"./cmd//x"', "give the Go package"),
     ("main-package", "cmd\\x", {}, '"cmd\\\\x"', "with / separators"),
-    ("commands", "tool", {}, '"tool"', 'map each command to its package: { tool = "./cmd/tool" }'),
-    ("commands", {}, {}, "{}", "map each command to its package"),
-    ("commands", {"Tool": ".", "tool": "./cmd/t"}, {}, '"tool"', "differ only in case"),
     ("cgo", "yes", {}, '"yes"', "must be true or false"),
     ("cgo", 1, {}, "1", "must be true or false"),
     ("targets", "linux/amd64", {}, '"linux/amd64"', "must be a list of strings"),
@@ -253,7 +250,7 @@ def test_unknown_keys(tmp_path: Path, key: str, hint: str) -> None:
     assert hint in message
     if not hint:
         assert "did you mean" not in message
-    assert "the settings are command, main-package, commands, cgo, targets, linux-libc" in message
+    assert "the settings are command, main-package, cgo, targets, linux-libc" in message
 
 
 @pytest.mark.parametrize(
@@ -391,38 +388,3 @@ def test_load_pyproject_invalid(tmp_path: Path, text: str) -> None:
     assert message.startswith(f"{tmp_path / 'pyproject.toml'} is not valid TOML: ")
     assert "line" in message  # tomllib's own words say where
     assert caught.value.__suppress_context__  # no decoder traceback chained on
-
-
-def test_commands_list_every_command_with_its_package(tmp_path: Path) -> None:
-    table = {"commands": {"sqlite-scan": "./cmd/scan", "sqlite-dump": "example.com/x/cmd/dump"}}
-    settings = read_settings(pyproject(table), tmp_path)
-    assert [(c.name, c.package) for c in settings.commands] == [
-        ("sqlite-scan", "./cmd/scan"),
-        ("sqlite-dump", "example.com/x/cmd/dump"),
-    ]
-    assert (settings.command, settings.main_package) == ("sqlite-scan", "./cmd/scan")
-
-
-@pytest.mark.parametrize(
-    ("commands", "shown", "allowed"),
-    [
-        pytest.param({"tool.exe": "."}, '"tool.exe"', "leave out .exe", id="exe"),
-        pytest.param({"my tool": "."}, '"my tool"', "use ASCII letters", id="space"),
-        pytest.param({"tool": "../x"}, '"../x"', "no ..", id="package"),
-        pytest.param({"tool": 1}, "1", "must be a string", id="not-a-string"),
-    ],
-)
-def test_a_bad_command_entry_is_named(
-    tmp_path: Path, commands: dict[str, Any], shown: str, allowed: str
-) -> None:
-    (name,) = commands
-    message = refused({"commands": commands}, tmp_path)
-    assert message.startswith(f"[tool.hatch-go-binary] commands.{name} = {shown}")
-    assert allowed in message
-
-
-@pytest.mark.parametrize("single", ["command", "main-package"])
-def test_commands_exclude_the_single_command_keys(tmp_path: Path, single: str) -> None:
-    message = refused({"commands": {"tool": "."}, single: "."}, tmp_path)
-    assert f"has both commands and {single}" in message
-    assert f"remove {single}" in message

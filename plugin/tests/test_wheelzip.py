@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from hatch_go_binary import wheelzip
+from hatch_go_binary.errors import BuildError
 from hatch_go_binary.wheelzip import FILE_MODE, SCRIPT_MODE, Entry
 
 DATE = (2020, 2, 2, 0, 0, 0)  # hatchling's reproducible timestamp
@@ -402,3 +403,17 @@ def test_python_m_zipfile_t_sees_a_damaged_binary(tmp_path: Path, binary: Path) 
     data[data.index(NOISE) + 100] ^= 0xFF
     wheel.write_bytes(bytes(data))
     assert "corrupted: 'my_tool-1.0.data/scripts/my-tool'" in zipfile_test(wheel)
+
+
+def test_a_script_of_the_same_name_already_in_the_wheel_is_refused(
+    tmp_path: Path, binary: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """hatchling's shared-scripts could put a file where the command goes: two zip entries
+    of one name, and an installer would take either."""
+    data_folder = DIST_INFO[: -len(".dist-info")] + ".data"
+    monkeypatch.setitem(PACKAGE_FILES, f"{data_folder}/scripts/my-tool", (b"a text file", 0o644))
+    wheel = hatchling_wheel(tmp_path / "my_tool-1.0-py3-none-any.whl")
+    before = wheel.read_bytes()
+    with pytest.raises(BuildError, match=r"already holds .*scripts/my-tool.*shared-scripts"):
+        wheelzip.add_scripts(wheel, {"my-tool": binary}, tmp_path / "cache")
+    assert wheel.read_bytes() == before

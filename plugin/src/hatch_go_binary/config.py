@@ -48,7 +48,7 @@ class Command:
 class Settings:
     """What to build, as pyproject.toml says (or the defaults)."""
 
-    commands: tuple[Command, ...]  # in the order given; most projects have one
+    commands: tuple[Command, ...]  # one, for now
     cgo: bool
     targets: tuple[str, ...]
     linux_libc: str
@@ -134,30 +134,10 @@ def _package(key: str, package: object) -> str:
 def _commands(
     table: Mapping[str, Any], project: Mapping[str, Any], root: Path
 ) -> tuple[Command, ...]:
-    """`commands` = { NAME = "PACKAGE", ... }, or the one `command` and its `main-package`."""
-    if "commands" not in table:
-        name = _command_name("command", table.get("command", str(project.get("name", ""))))
-        default = f"./cmd/{name}" if (root / "cmd" / name).is_dir() else "."
-        return (Command(name, _package("main-package", table.get("main-package", default))),)
-    both = sorted(key for key in ("command", "main-package") if key in table)
-    if both:
-        raise ConfigError(
-            f"[tool.{TABLE}] has both commands and {' and '.join(both)} in pyproject.toml: "
-            'list every command in commands = { NAME = "./cmd/NAME", ... } and remove '
-            f"{' and '.join(both)}"
-        )
-    listed = table["commands"]
-    if not isinstance(listed, Mapping) or not listed:
-        raise _bad("commands", listed, 'map each command to its package: { tool = "./cmd/tool" }')
-    commands = tuple(
-        Command(_command_name(f"commands.{name}", name), _package(f"commands.{name}", package))
-        for name, package in listed.items()
-    )
-    folded = [command.name.lower() for command in commands]
-    clashing = sorted({name for name in folded if folded.count(name) > 1})
-    if clashing:  # one file on Windows and macOS, whose file systems ignore case
-        raise _bad("commands", clashing[0], "names two commands that differ only in case")
-    return commands
+    """The one `command` and its `main-package`."""
+    name = _command_name("command", table.get("command", str(project.get("name", ""))))
+    default = f"./cmd/{name}" if (root / "cmd" / name).is_dir() else "."
+    return (Command(name, _package("main-package", table.get("main-package", default))),)
 
 
 def _targets(table: Mapping[str, Any]) -> tuple[str, ...]:
@@ -235,7 +215,6 @@ def check_hook_table(hook_config: Mapping[str, Any], hook_table: str) -> None:
 KEYS = (
     "command",
     "main-package",
-    "commands",
     "cgo",
     "targets",
     "linux-libc",

@@ -22,6 +22,7 @@ import shlex
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,7 @@ from hatch_go_binary.config import Settings
 from hatch_go_binary.errors import BuildError
 
 NO_TOOLCHAIN = sbom.Toolchain()
+STALE_AFTER = 6 * 3600  # seconds: no build of one target takes that long
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,9 @@ def go_environment(settings: Settings, target: str, go: str, root: Path) -> dict
     }
     if goarch == "arm":
         env["GOARM"] = "7"
+    # The CPU level every wheel's tag promises: Go's defaults, pinned so that a GOAMD64,
+    # GOARM64, GO386 or GOPPC64 in the environment cannot raise it unseen.
+    env.update({"GOAMD64": "v1", "GOARM64": "v8.0", "GO386": "sse2", "GOPPC64": "power8"})
     if goarch == "riscv64":
         # RVA20U64 (RV64GC), the baseline every riscv64 distribution and PyPI's riscv64 tags
         # assume; Go's default too, pinned so that a GORISCV64 in the environment cannot
@@ -232,6 +237,10 @@ def build_binary(
     env.update(go_environment(settings, target, go, root))
     place = root / "build" / "go" / target.replace("/", "_")
     place.mkdir(parents=True, exist_ok=True)
+    for stale in place.glob("build-*"):  # left by a build that failed after linking
+        with contextlib.suppress(OSError):
+            if time.time() - stale.stat().st_mtime > STALE_AFTER:
+                shutil.rmtree(stale)
     folder = Path(tempfile.mkdtemp(prefix="build-", dir=place))
     name = tags.executable_name(settings.command, goos)
     output, kept = folder / name, place / name

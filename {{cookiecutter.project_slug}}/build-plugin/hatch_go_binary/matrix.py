@@ -12,7 +12,6 @@ record, BUILD.json: every artifact with its sha256, and the source it was built 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import multiprocessing
 import os
@@ -27,6 +26,7 @@ from concurrent.futures.process import BrokenProcessPool
 from importlib.util import find_spec
 from pathlib import Path
 
+from hatch_go_binary.audit import sha256_of
 from hatch_go_binary.config import load_pyproject, read_settings
 from hatch_go_binary.errors import BuildError
 from hatch_go_binary.toolchain import (
@@ -105,16 +105,29 @@ def build_all(jobs: list[str], out: Path, workers: int) -> tuple[dict[str, str],
     )
 
 
+def _distribution_of(file_name: str) -> str | None:
+    """The normalized distribution name of a wheel or sdist file name; None for others."""
+    from packaging.utils import canonicalize_name
+
+    stem = file_name[: -len(".whl")] if file_name.endswith(".whl") else file_name
+    stem = stem[: -len(".tar.gz")] if stem.endswith(".tar.gz") else stem
+    name = stem.split("-", 1)[0] if "-" in stem else None
+    return canonicalize_name(name) if name else None
+
+
 def replace_artifacts(
     out: Path, staged: dict[str, Path], record: dict | None = None
 ) -> dict[str, Path]:
-    """Swap OUT's wheels and sdists for the staged ones, and its build record for RECORD
-    (none without one); other files there stay. The old record goes first and the new one
-    comes last, so an interrupted swap leaves no record that could vouch for it."""
+    """Swap OUT's wheels and sdists of this distribution for the staged ones, and its
+    build record for RECORD (none without one); other files there stay. The old record
+    goes first and the new one comes last, so an interrupted swap leaves no record that
+    could vouch for it."""
     out.mkdir(parents=True, exist_ok=True)
+    distributions = {_distribution_of(path.name) for path in staged.values()}
     (out / RECORD).unlink(missing_ok=True)
     for old in [*out.glob("*.whl"), *out.glob("*.tar.gz")]:
-        old.unlink()
+        if _distribution_of(old.name) in distributions:  # another project's files stay
+            old.unlink()
     moved = {job: Path(shutil.move(str(path), out / path.name)) for job, path in staged.items()}
     if record is not None:
         partial = out / f".{RECORD}.partial"
@@ -149,21 +162,13 @@ def git_source(root: Path) -> dict | None:
     return {"git-commit": commit.strip(), "dirty": bool(changed), "changed": changed[:50]}
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def build_record(staged: dict[str, Path], before: dict | None, after: dict | None) -> dict:
     """RECORD's content: every artifact (file, sha256, target) and the source, git's
     state from BEFORE and AFTER the build; a tree that changed meanwhile counts as dirty.
     Outside git, the source is named by the sdist's digest (null without an sdist).
     Nothing in it depends on the time or the folder, so a rebuild writes the same bytes."""
     artifacts = [
-        {"file": path.name, "sha256": sha256_file(path), "target": job}
+        {"file": path.name, "sha256": sha256_of(path), "target": job}
         for job, path in staged.items()
     ]
     source = after if after is not None else before
@@ -192,8 +197,7 @@ def print_table(built: dict[str, Path]) -> None:
     """target, file, size, sha256: one row per artifact."""
     rows = []
     for job, path in built.items():
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        rows.append((job, path.name, f"{path.stat().st_size:,}", digest))
+        rows.append((job, path.name, f"{path.stat().st_size:,}", sha256_of(path)))
     widths = [max(len(row[column]) for row in rows) for column in range(3)]
     for job, name, size, digest in rows:
         print(f"{job:<{widths[0]}}  {name:<{widths[1]}}  {size:>{widths[2]}}  {digest}")
