@@ -636,19 +636,24 @@ def test_the_cache_remembers_passes_only(
     assert remembered not in capsys.readouterr().out
 
 
-def test_the_cache_remembers_an_sdist_only_with_dist_checks(
+def test_the_cache_remembers_an_sdist_per_kind_of_audit(
     tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """An sdist's own audit (PKG-INFO, size, SBOM) is a real pass, remembered like a
+    wheel's; a pass without the dist checks never stands for one with them."""
     ran = []
     monkeypatch.setattr(audit, "run_dist_checks", lambda paths: ran.append(paths) or [])
     sdist = crafted.make_sdist(tmp_path, pkg_info=crafted.pkg_info())
     remembered = f"{sdist.name}: ok (passed this audit before)"
-    for _ in range(2):
-        assert audit.main(["--cache", str(tmp_path / "cache"), str(sdist)]) == 0
-        assert remembered not in capsys.readouterr().out
+    plain = ["--cache", str(tmp_path / "cache"), str(sdist)]
+    assert audit.main(plain) == 0
+    assert remembered not in capsys.readouterr().out
+    assert audit.main(plain) == 0
+    assert remembered in capsys.readouterr().out
     assert ran == []
-    argv = ["--dist-checks", "--cache", str(tmp_path / "cache"), str(sdist)]
+    argv = ["--dist-checks", *plain]
     assert audit.main(argv) == 0
+    assert remembered not in capsys.readouterr().out
     assert ran == [[sdist]]
     assert audit.main(argv) == 0
     assert remembered in capsys.readouterr().out

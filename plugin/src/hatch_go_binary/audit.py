@@ -1538,9 +1538,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{path.name}: ok (passed this audit before)")
             continue
         findings = _audit_path(path, commands)
-        # Without --dist-checks an sdist got only a glance, too little to remember as a pass.
-        sdist = path.name.endswith(".tar.gz") and options.dist_checks
-        if path.is_file() and (path.name.endswith(".whl") or sdist):
+        # An sdist's own audit is a real one too (PKG-INFO, size, SBOM); the cache key
+        # says whether the dist checks ran.
+        if path.is_file() and path.name.endswith((".whl", ".tar.gz")):
             checked.append(path)
         failed = failed or bool(findings)
         print(f"{path.name or path}: {'FAIL' if findings else 'ok'}")
