@@ -6,8 +6,14 @@ scripts directory (``bin/`` or ``Scripts\\``) rather than next to this file.
 Which directory depends on how the package was installed, so several
 places are tried, most specific first.
 
-Only ``os``, ``sys`` and ``sysconfig`` are used: this module is imported by
-other tools at start-up and must stay cheap.
+The first places belong to the installation this package was imported from.
+A copy found anywhere else (the running interpreter's scripts, its base
+interpreter's, the user scheme's) may come from another installation of
+another version, so it is returned only if it is the very file this package
+installed: the one its RECORD names, by size and sha256.
+
+Only ``os``, ``sys`` and ``sysconfig`` are imported up front: this module is
+imported by other tools at start-up and must stay cheap.
 """
 
 from __future__ import annotations
@@ -47,18 +53,27 @@ def get_binary_path() -> str:
     """
     name = _executable_name()
     searched: list[str] = []
-    not_executable: set[str] = set()
-    for directory in _candidate_dirs():
+    notes: dict[str, str] = {}
+    record: _Record | None = None
+    for directory, own in _candidate_dirs():
         if directory in searched:
             continue
         searched.append(directory)
         path = os.path.join(directory, name)
         if not os.path.isfile(path):
             continue
-        if _is_executable(path):
+        if not _is_executable(path):
+            notes[directory] = f"{name} is there but is not executable"
+            continue
+        if own:
             return os.path.abspath(path)
-        not_executable.add(directory)
-    raise BinaryNotFoundError(_not_found_message(name, searched, not_executable), tuple(searched))
+        if record is None:
+            record = _Record.find(name)
+        mismatch = record.mismatch(path)
+        if mismatch is None:
+            return os.path.abspath(path)
+        notes[directory] = mismatch
+    raise BinaryNotFoundError(_not_found_message(name, searched, notes), tuple(searched))
 
 
 def _executable_name() -> str:
@@ -70,8 +85,8 @@ def _is_executable(path: str) -> bool:
     return os.name == "nt" or os.access(path, os.X_OK)
 
 
-def _candidate_dirs() -> Iterator[str]:
-    """Yield the directories that may hold the executable, best first."""
+def _candidate_dirs() -> Iterator[tuple[str, bool]]:
+    """Yield (directory, whether it is this installation's own), best first."""
     site_dir = _site_packages_dir()
     # a. The scripts directory of the installation this package belongs to,
     #    found by matching this package's location against each install
@@ -86,23 +101,26 @@ def _candidate_dirs() -> Iterator[str]:
     for relative_lib, relative_scripts in _scheme_layouts():
         root = _root_above(site_dir, relative_lib)
         if root is not None:
-            yield os.path.normpath(os.path.join(root, relative_scripts))
+            yield os.path.normpath(os.path.join(root, relative_scripts)), True
     # b. `pip install --target /opt/t` puts packages in /opt/t and the
     #    scripts in /opt/t/bin, on Windows too (pip installs into a "home"
     #    scheme, then moves its contents up): /opt/t/bin.
-    yield os.path.join(site_dir, "bin")
+    yield os.path.join(site_dir, "bin"), True
+    # The rest may belong to other installations.
     # c. The running interpreter's scripts directory: the venv it runs in,
     #    the environment of `uv tool install` or `uvx`: .venv/bin
-    yield _interpreter_scripts_dir()
+    #    and the one an editable install (`pip install -e .`) put it in,
+    #    since this module is then imported from the project's src/.
+    yield _interpreter_scripts_dir(), False
     # d. When running in a venv, the scripts directory of the interpreter it
     #    was made from, for a package installed there and seen through
     #    --system-site-packages or PYTHONPATH: /usr/local/bin
     base_dir = _base_interpreter_scripts_dir()
     if base_dir is not None:
-        yield base_dir
+        yield base_dir, False
     # e. The user scheme's scripts directory (`pip install --user`):
     #    ~/.local/bin, %APPDATA%\Python\Python312\Scripts
-    yield _user_scripts_dir()
+    yield _user_scripts_dir(), False
 
 
 def _site_packages_dir() -> str:
@@ -188,10 +206,121 @@ def _user_scripts_dir() -> str:
     return sysconfig.get_path("scripts", _user_scheme())
 
 
-def _not_found_message(name: str, searched: list[str], not_executable: set[str]) -> str:
+class _Record:
+    """The files this package's distribution installed, from its RECORD.
+
+    Read only when a copy outside this installation turns up, so that the
+    usual call stays a few stat() calls.
+    """
+
+    def __init__(self, dist_info: str | None, entry: tuple[str, str] | None) -> None:
+        self.dist_info = dist_info
+        #: (sha256 as RECORD writes it, size) of the executable, if listed.
+        self.entry = entry
+
+    @classmethod
+    def find(cls, name: str) -> _Record:
+        for dist_info in _own_dist_infos():
+            rows = _read_record(dist_info)
+            if rows is not None:
+                return cls(dist_info, _executable_row(rows, name))
+        return cls(None, None)
+
+    def mismatch(self, path: str) -> str | None:
+        """Say why path is not the executable this distribution installed, or None if it is."""
+        there = f"{os.path.basename(path)} is there, but"
+        if self.dist_info is None:
+            return f"{there} no RECORD of {DISTRIBUTION_NAME} was found to check it against"
+        record = os.path.join(self.dist_info, "RECORD")
+        if self.entry is None:
+            return f"{there} {record} gives no sha256 to check it against"
+        digest, size = self.entry
+        if str(os.path.getsize(path)) != size or _record_digest(path) != digest:
+            version = _stem(self.dist_info).partition("-")[2]
+            return (
+                f"{there} it is not the one {DISTRIBUTION_NAME} {version} installed:"
+                f" its size or sha256 differs from {record}"
+            )
+        return None
+
+
+def _own_dist_infos() -> Iterator[str]:
+    """Yield the .dist-info folders that may describe this installation, best first.
+
+    First the ones beside this package that list this very file; then, for an
+    editable install whose code lives in the project's src/, the first one of
+    this distribution on sys.path, as importlib.metadata would pick.
+    """
+    site_dir = _site_packages_dir()
+    this_file = os.path.relpath(os.path.abspath(__file__), site_dir).replace(os.sep, "/")
+    for dist_info in _dist_infos_in(site_dir):
+        rows = _read_record(dist_info)
+        if rows is not None and any(row[0] == this_file for row in rows):
+            yield dist_info
+    for entry in sys.path:
+        for dist_info in _dist_infos_in(os.path.abspath(entry or os.curdir)):
+            yield dist_info
+            return
+
+
+def _dist_infos_in(directory: str) -> list[str]:
+    wanted = _normalized(DISTRIBUTION_NAME)
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError:
+        return []
+    return [
+        os.path.join(directory, folder)
+        for folder in names
+        if folder.endswith(".dist-info") and _normalized(_stem(folder).partition("-")[0]) == wanted
+    ]
+
+
+def _stem(dist_info: str) -> str:
+    """The name-version part of a .dist-info folder."""
+    return os.path.basename(dist_info)[: -len(".dist-info")]
+
+
+def _normalized(name: str) -> str:
+    # Installers write the name with "_" for each run of "-", "_" and "."; case varies.
+    return "".join("_" if char in "-." else char for char in name).lower()
+
+
+def _read_record(dist_info: str) -> list[list[str]] | None:
+    import csv
+
+    try:
+        with open(os.path.join(dist_info, "RECORD"), newline="", encoding="utf-8") as record:
+            return [row for row in csv.reader(record) if row]
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
+
+
+def _executable_row(rows: list[list[str]], name: str) -> tuple[str, str] | None:
+    """The (sha256, size) RECORD gives the executable: a path outside the site folder."""
+    for row in rows:
+        if len(row) == 3 and row[0].startswith("../") and row[0].rsplit("/", 1)[-1] == name:
+            algorithm, _, digest = row[1].partition("=")
+            if algorithm == "sha256" and digest:
+                return digest, row[2]
+    return None
+
+
+def _record_digest(path: str) -> str:
+    import base64
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as binary:
+        for block in iter(lambda: binary.read(1 << 20), b""):
+            digest.update(block)
+    return base64.urlsafe_b64encode(digest.digest()).rstrip(b"=").decode("ascii")
+
+
+def _not_found_message(name: str, searched: list[str], notes: dict[str, str]) -> str:
     lines = [f"Could not find {name}, the executable that {DISTRIBUTION_NAME} installs. Searched:"]
     for directory in searched:
-        note = f" ({name} is there but is not executable)" if directory in not_executable else ""
+        note = f" ({notes[directory]})" if directory in notes else ""
         lines.append(f"  - {directory}{note}")
     lines.append(f"Reinstall with: pip install --force-reinstall {DISTRIBUTION_NAME}")
     return "\n".join(lines)
