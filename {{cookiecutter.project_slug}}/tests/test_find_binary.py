@@ -4,10 +4,15 @@ Each test lays out an installation in a temporary directory, makes the
 finder believe it was imported from there (by moving the module's
 ``__file__``), and points the interpreter-wide directories (candidates c, d
 and e) at temporary directories too, so the real installation never leaks in.
+A copy in c, d or e counts only if the installation's RECORD names it, so
+those tests write a RECORD beside the package as an installer would.
 """
 
 from __future__ import annotations
 
+import base64
+import csv
+import hashlib
 import os
 import sys
 import sysconfig
@@ -40,10 +45,12 @@ def default_scheme() -> str:
     return "nt" if os.name == "nt" else "posix_prefix"
 
 
-def put_executable(directory: Path, *, executable: bool = True) -> Path:
+def put_executable(
+    directory: Path, *, executable: bool = True, content: bytes = b"#!/bin/sh\nexit 0\n"
+) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / EXECUTABLE
-    path.write_bytes(b"#!/bin/sh\nexit 0\n")
+    path.write_bytes(content)
     path.chmod(0o755 if executable else 0o644)
     return path
 
@@ -70,8 +77,23 @@ class FakeInstall:
 
     def import_from(self, site_dir: Path) -> None:
         """Pretend the package was imported from site_dir/<package>."""
+        self.site_dir = site_dir
         module_file = site_dir / PACKAGE / "_find_binary.py"
         self._monkeypatch.setattr(_find_binary, "__file__", str(module_file))
+
+    def record(self, executable: Path) -> Path:
+        """Write the RECORD an installer leaves beside the package, naming executable."""
+        dist_info = self.site_dir / f"{DISTRIBUTION.replace('-', '_')}-0.1.0.dist-info"
+        dist_info.mkdir(parents=True, exist_ok=True)
+        data = executable.read_bytes()
+        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        relative = os.path.relpath(executable, self.site_dir).replace(os.sep, "/")
+        with open(dist_info / "RECORD", "w", newline="", encoding="utf-8") as record:
+            writer = csv.writer(record)
+            writer.writerow([f"{PACKAGE}/_find_binary.py", "", ""])
+            writer.writerow([relative, f"sha256={digest}", str(len(data))])
+            writer.writerow([f"{dist_info.name}/RECORD", "", ""])
+        return dist_info / "RECORD"
 
 
 @pytest.fixture
@@ -124,16 +146,52 @@ def test_target_layout_finds_bin_next_to_the_package(install: FakeInstall) -> No
 
 def test_interpreter_scripts_dir(install: FakeInstall) -> None:
     expected = put_executable(install.interpreter_scripts)
+    install.record(expected)
     assert get_binary_path() == str(expected)
 
 
 def test_base_interpreter_scripts_dir(install: FakeInstall) -> None:
     expected = put_executable(install.base_interpreter_scripts)
+    install.record(expected)
     assert get_binary_path() == str(expected)
 
 
 def test_user_scripts_dir(install: FakeInstall) -> None:
     expected = put_executable(install.user_scripts)
+    install.record(expected)
+    assert get_binary_path() == str(expected)
+
+
+def test_another_build_outside_the_installation_is_skipped(install: FakeInstall) -> None:
+    # The package's own copy is gone; the user scheme holds another version's.
+    record = install.record(put_executable(install.interpreter_scripts))
+    (install.interpreter_scripts / EXECUTABLE).unlink()
+    put_executable(install.user_scripts, content=b"#!/bin/sh\necho 0.2.0\n")
+    with pytest.raises(BinaryNotFoundError) as caught:
+        get_binary_path()
+    note = (
+        f"  - {install.user_scripts} ({EXECUTABLE} is there, but it is not the one"
+        f" {DISTRIBUTION} 0.1.0 installed: its size or sha256 differs from {record})"
+    )
+    assert note in str(caught.value)
+
+
+def test_a_copy_outside_the_installation_needs_a_record(
+    install: FakeInstall, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "path", [])  # no installed distribution to fall back on
+    put_executable(install.user_scripts)
+    with pytest.raises(BinaryNotFoundError) as caught:
+        get_binary_path()
+    note = f"({EXECUTABLE} is there, but no RECORD of {DISTRIBUTION} was found to check it against)"
+    assert f"  - {install.user_scripts} {note}" in str(caught.value)
+
+
+def test_the_installations_own_scripts_need_no_record(install: FakeInstall) -> None:
+    # Where the installer itself put it (a and b), no hashing: this call stays cheap.
+    paths = scheme_paths(default_scheme(), install.tmp_path / "venv")
+    install.import_from(paths["purelib"])
+    expected = put_executable(paths["scripts"], content=b"#!/bin/sh\nexit 1\n")
     assert get_binary_path() == str(expected)
 
 
@@ -157,7 +215,7 @@ def prefix_install(install: FakeInstall) -> list[Path]:
 def test_search_order(install: FakeInstall, first: int) -> None:
     candidates = prefix_install(install)
     for directory in candidates[first:]:
-        put_executable(directory)
+        install.record(put_executable(directory))
     assert get_binary_path() == str(candidates[first] / EXECUTABLE)
 
 
@@ -188,6 +246,7 @@ def test_each_dir_is_searched_once(install: FakeInstall) -> None:
 def test_a_directory_with_the_name_is_not_a_match(install: FakeInstall) -> None:
     (install.interpreter_scripts / EXECUTABLE).mkdir(parents=True)
     expected = put_executable(install.user_scripts)
+    install.record(expected)
     assert get_binary_path() == str(expected)
 
 
@@ -200,6 +259,7 @@ def test_a_file_that_is_not_executable_is_skipped_and_reported(install: FakeInst
     assert note in str(caught.value)
 
     expected = put_executable(install.user_scripts)
+    install.record(expected)
     assert get_binary_path() == str(expected)
 
 
