@@ -1,7 +1,12 @@
-"""Give a cookiecutter-made project the .copier-answers.yml that `copier update` needs."""
+"""Give a cookiecutter-made project the .copier-answers.yml that `copier update` needs.
+
+With starter_code "no", also remove the starter Go code that copier leaves out
+(hooks/starter_files.txt): the project is the packaging for a module that exists.
+"""
 
 import json
 import os
+import shutil
 import sys
 
 ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
@@ -15,3 +20,13 @@ with open(".copier-answers.yml", "w", encoding="utf-8", newline="\n") as file:
     file.write(text)
 for warning in warnings:
     print(f"warning: {warning}", file=sys.stderr)
+
+if ANSWERS["starter_code"] == "no":
+    with open(os.path.join(TEMPLATE, "hooks", "starter_files.txt"), encoding="utf-8") as listing:
+        starter = [line.strip() for line in listing if line.strip() and not line.startswith("#")]
+    for entry in starter:
+        path = os.path.join(os.getcwd(), *entry.strip("/").split("/"))
+        if entry.endswith("/"):
+            shutil.rmtree(path)
+        else:
+            os.remove(path)

