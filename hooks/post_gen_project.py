@@ -26,7 +26,7 @@ if ANSWERS["starter_code"] == "no":
         starter = [line.strip() for line in listing if line.strip() and not line.startswith("#")]
     for entry in starter:
         path = os.path.join(os.getcwd(), *entry.strip("/").split("/"))
-        if entry.endswith("/"):
+        if os.path.isdir(path):
             shutil.rmtree(path)
         else:
             os.remove(path)
