@@ -81,17 +81,19 @@ class FakeInstall:
         module_file = site_dir / PACKAGE / "_find_binary.py"
         self._monkeypatch.setattr(_find_binary, "__file__", str(module_file))
 
-    def record(self, executable: Path) -> Path:
-        """Write the RECORD an installer leaves beside the package, naming executable."""
+    def record(self, *executables: Path) -> Path:
+        """Write the RECORD an installer leaves beside the package, naming the executables."""
         dist_info = self.site_dir / f"{DISTRIBUTION.replace('-', '_')}-0.1.0.dist-info"
         dist_info.mkdir(parents=True, exist_ok=True)
-        data = executable.read_bytes()
-        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-        relative = os.path.relpath(executable, self.site_dir).replace(os.sep, "/")
         with open(dist_info / "RECORD", "w", newline="", encoding="utf-8") as record:
             writer = csv.writer(record)
             writer.writerow([f"{PACKAGE}/_find_binary.py", "", ""])
-            writer.writerow([relative, f"sha256={digest}", str(len(data))])
+            for executable in executables:
+                data = executable.read_bytes()
+                digest = hashlib.sha256(data).digest()
+                encoded = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+                relative = os.path.relpath(executable, self.site_dir).replace(os.sep, "/")
+                writer.writerow([relative, f"sha256={encoded}", str(len(data))])
             writer.writerow([f"{dist_info.name}/RECORD", "", ""])
         return dist_info / "RECORD"
 
@@ -193,6 +195,40 @@ def test_the_installations_own_scripts_need_no_record(install: FakeInstall) -> N
     install.import_from(paths["purelib"])
     expected = put_executable(paths["scripts"], content=b"#!/bin/sh\nexit 1\n")
     assert get_binary_path() == str(expected)
+
+
+# --- a distribution with several commands ---
+
+
+def test_another_command_is_found_by_name(install: FakeInstall) -> None:
+    paths = scheme_paths(default_scheme(), install.tmp_path / "venv")
+    install.import_from(paths["purelib"])
+    default = put_executable(paths["scripts"])
+    other = paths["scripts"] / ("other-tool" + (".exe" if os.name == "nt" else ""))
+    other.write_bytes(b"#!/bin/sh\nexit 0\n")
+    other.chmod(0o755)
+    install.record(default, other)
+    assert get_binary_path("other-tool") == str(other)
+    assert get_binary_path() == get_binary_path("{{ cookiecutter.command_name }}") == str(default)
+
+
+def test_a_name_the_distribution_does_not_install_is_refused(install: FakeInstall) -> None:
+    # The venv's own python sits where the commands go; it is not one of them.
+    paths = scheme_paths(default_scheme(), install.tmp_path / "venv")
+    install.import_from(paths["purelib"])
+    record = install.record(put_executable(paths["scripts"]))
+    python = paths["scripts"] / ("python" + (".exe" if os.name == "nt" else ""))
+    python.write_bytes(b"")
+    with pytest.raises(BinaryNotFoundError) as caught:
+        get_binary_path("python")
+    expected = f"{DISTRIBUTION} installs no command called {python.name}; the commands its {record}"
+    assert str(caught.value) == f"{expected} lists: {EXECUTABLE}"
+
+
+@pytest.mark.parametrize("command", ["", "bin/tool", "..\\tool"])
+def test_a_command_must_be_a_name(command: str) -> None:
+    with pytest.raises(ValueError, match="give a command's name, not a path"):
+        get_binary_path(command)
 
 
 # --- order, duplicates, failures ---

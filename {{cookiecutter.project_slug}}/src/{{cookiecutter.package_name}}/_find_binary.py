@@ -44,17 +44,32 @@ class BinaryNotFoundError(FileNotFoundError):
         self.searched_dirs = searched_dirs
 
 
-def get_binary_path() -> str:
-    """Return the absolute path of the {{ cookiecutter.command_name }} executable.
+def get_binary_path(command: str | None = None) -> str:
+    """Return the absolute path of an executable this package installs.
+
+    Args:
+        command: which one, for a distribution that installs several
+            (the names in pyproject.toml's [tool.hatch-go-binary]);
+            by default {{ cookiecutter.command_name }}.
 
     Raises:
         BinaryNotFoundError: the executable is in none of the directories
-            an installer could have put it in.
+            an installer could have put it in, or the distribution does not
+            install a command of that name.
+        ValueError: command is empty or a path.
     """
-    name = _executable_name()
+    if command is not None and (not command or "/" in command or "\\" in command):
+        raise ValueError(f"get_binary_path({command!r}): give a command's name, not a path")
+    name = _executable_name(command or COMMAND_NAME)
     searched: list[str] = []
     notes: dict[str, str] = {}
     record: _Record | None = None
+    if command is not None and command != COMMAND_NAME:
+        # Only a command of this distribution, never just any program of that name.
+        record = _Record.find()
+        unknown = record.unknown_command(name)
+        if unknown:
+            raise BinaryNotFoundError(unknown)
     for directory, own in _candidate_dirs():
         if directory in searched:
             continue
@@ -68,7 +83,7 @@ def get_binary_path() -> str:
         if own:
             return os.path.abspath(path)
         if record is None:
-            record = _Record.find(name)
+            record = _Record.find()
         mismatch = record.mismatch(path)
         if mismatch is None:
             return os.path.abspath(path)
@@ -76,8 +91,8 @@ def get_binary_path() -> str:
     raise BinaryNotFoundError(_not_found_message(name, searched, notes), tuple(searched))
 
 
-def _executable_name() -> str:
-    return COMMAND_NAME + (".exe" if os.name == "nt" else "")
+def _executable_name(command: str) -> str:
+    return command + (".exe" if os.name == "nt" else "")
 
 
 def _is_executable(path: str) -> bool:
@@ -213,18 +228,28 @@ class _Record:
     usual call stays a few stat() calls.
     """
 
-    def __init__(self, dist_info: str | None, entry: tuple[str, str] | None) -> None:
+    def __init__(self, dist_info: str | None, scripts: dict[str, tuple[str, str]]) -> None:
         self.dist_info = dist_info
-        #: (sha256 as RECORD writes it, size) of the executable, if listed.
-        self.entry = entry
+        #: Each installed script's file name: (sha256 as RECORD writes it, size).
+        self.scripts = scripts
 
     @classmethod
-    def find(cls, name: str) -> _Record:
+    def find(cls) -> _Record:
         for dist_info in _own_dist_infos():
             rows = _read_record(dist_info)
             if rows is not None:
-                return cls(dist_info, _executable_row(rows, name))
-        return cls(None, None)
+                return cls(dist_info, _script_rows(rows))
+        return cls(None, {})
+
+    def unknown_command(self, name: str) -> str | None:
+        """Say why name is not a command of this distribution, or None if it is (or may be)."""
+        if self.dist_info is None or name in self.scripts:
+            return None
+        listed = ", ".join(sorted(self.scripts)) or "none"
+        return (
+            f"{DISTRIBUTION_NAME} installs no command called {name}; the commands its"
+            f" {os.path.join(self.dist_info, 'RECORD')} lists: {listed}"
+        )
 
     def mismatch(self, path: str) -> str | None:
         """Say why path is not the executable this distribution installed, or None if it is."""
@@ -232,9 +257,10 @@ class _Record:
         if self.dist_info is None:
             return f"{there} no RECORD of {DISTRIBUTION_NAME} was found to check it against"
         record = os.path.join(self.dist_info, "RECORD")
-        if self.entry is None:
+        entry = self.scripts.get(os.path.basename(path))
+        if entry is None:
             return f"{there} {record} gives no sha256 to check it against"
-        digest, size = self.entry
+        digest, size = entry
         if str(os.path.getsize(path)) != size or _record_digest(path) != digest:
             version = _stem(self.dist_info).partition("-")[2]
             return (
@@ -296,14 +322,15 @@ def _read_record(dist_info: str) -> list[list[str]] | None:
         return None
 
 
-def _executable_row(rows: list[list[str]], name: str) -> tuple[str, str] | None:
-    """The (sha256, size) RECORD gives the executable: a path outside the site folder."""
+def _script_rows(rows: list[list[str]]) -> dict[str, tuple[str, str]]:
+    """{file name: (sha256, size)} of the scripts: the paths outside the site folder."""
+    scripts = {}
     for row in rows:
-        if len(row) == 3 and row[0].startswith("../") and row[0].rsplit("/", 1)[-1] == name:
+        if len(row) == 3 and row[0].startswith("../"):
             algorithm, _, digest = row[1].partition("=")
             if algorithm == "sha256" and digest:
-                return digest, row[2]
-    return None
+                scripts[row[0].rsplit("/", 1)[-1]] = (digest, row[2])
+    return scripts
 
 
 def _record_digest(path: str) -> str:
