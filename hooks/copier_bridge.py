@@ -54,6 +54,22 @@ def _validators(template: str) -> list[tuple[str, Template]]:
     ]
 
 
+def _hidden_questions(answers: dict[str, Any], template: str) -> set[str]:
+    """The questions whose `when` is false for these answers: copier leaves them out of its answers file."""
+    with open(os.path.join(template, "copier.yml"), encoding="utf-8") as file:
+        questions = yaml.safe_load(file)
+    env = rules_environment(template)
+    public = {name: value for name, value in answers.items() if not name.startswith("_")}
+    hidden = set()
+    for name, question in questions.items():
+        when = question.get("when", True) if isinstance(question, dict) else True
+        if isinstance(when, str):
+            when = env.from_string(when).render(public).strip().lower() not in ("false", "")
+        if when is False:
+            hidden.add(name)
+    return hidden
+
+
 def answer_errors(answers: dict[str, Any], template: str) -> list[str]:
     """Render every validator of copier.yml with cookiecutter's answers; each non-empty result is an error."""
     public = {name: value for name, value in answers.items() if not name.startswith("_")}
@@ -97,7 +113,8 @@ def _source_path(answers: dict[str, Any], template: str) -> str:
 
 def copier_answers(answers: dict[str, Any], template: str) -> tuple[str, list[str]]:
     """The text of .copier-answers.yml, and warnings about what `copier update` will lack."""
-    recorded = {name: value for name, value in answers.items() if not name.startswith("_")}
+    hidden = _hidden_questions(answers, template)
+    recorded = {name: value for name, value in answers.items() if not name.startswith("_") and name not in hidden}
     recorded["_src_path"] = _source_path(answers, template)
     warnings = []
     commit = _git(template, "describe", "--tags", "--always")

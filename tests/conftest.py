@@ -25,7 +25,18 @@ DEFAULTS = {
     "version": "0.1.0",
     "license": "MIT",
     "use_cgo": "no",
+    "starter_code": "yes",
 }
+
+
+def with_derived(answers: dict[str, str]) -> dict[str, str]:
+    """DEFAULTS with ANSWERS, and main_package derived as both tools derive it when not given."""
+    full = {**DEFAULTS, **answers}
+    starter = full["starter_code"] == "yes"
+    full.setdefault("main_package", f"./cmd/{full['command_name']}" if starter else ".")
+    return full
+
+
 _SKIP = shutil.ignore_patterns(".git", ".nox", "__pycache__", ".pytest_cache", ".ruff_cache", "build", "dist")
 
 

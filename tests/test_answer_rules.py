@@ -19,7 +19,7 @@ import venv
 from pathlib import Path
 
 import pytest
-from conftest import DEFAULTS
+from conftest import DEFAULTS, with_derived
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
@@ -28,7 +28,7 @@ import copier_bridge  # noqa: E402
 
 def refusal(**answers: str) -> str:
     """The message for these answers (the others at their defaults), or '' if all pass."""
-    errors = copier_bridge.answer_errors({**DEFAULTS, **answers}, str(ROOT))
+    errors = copier_bridge.answer_errors(with_derived(answers), str(ROOT))
     return errors[0] if errors else ""
 
 

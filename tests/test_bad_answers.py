@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import BIN, DEFAULTS, ROOT, run_cookiecutter, run_copier
+from conftest import BIN, DEFAULTS, ROOT, run_cookiecutter, run_copier, with_derived
 
 sys.path.insert(0, str(ROOT / "hooks"))
 import copier_bridge
@@ -65,6 +65,14 @@ BAD_ANSWERS = [
     ("description", "", "must not be empty"),
     ("license", "GPL-3.0", "MIT"),
     ("use_cgo", "maybe", "no"),
+    ("starter_code", "maybe", "yes"),
+    ("main_package", "../tool", "not a Go package path inside the module"),
+    ("main_package", "./cmd/../tool", "no element starting with a dot"),
+    ("main_package", "/abs/tool", "not a Go package path"),
+    ("main_package", "./cmd/tool\\x", "not a Go package path"),
+    ("main_package", './x" y', "not a Go package path"),
+    ("main_package", "./...", "not a Go package path"),
+    ("main_package", "./cmd/other", "does not fit starter_code 'yes'"),
     # 1. a command the scripts folder already holds
     ("command_name", "python", "is taken"),
     ("command_name", "Python3.13t", "is taken"),
@@ -115,7 +123,7 @@ BAD_ANSWERS = [
 ]
 ENGINES = ["cookiecutter", "copier"]
 # Both tools check a choice themselves, before any validator, each in its own words.
-CHOICES = ("license", "use_cgo")
+CHOICES = ("license", "use_cgo", "starter_code")
 NOT_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]")
 
 
@@ -133,7 +141,7 @@ def expected_message(answer: str, value: str) -> str:
             filter(None, "".join(c if c.isascii() and c.isalnum() else "-" for c in value.lower()).split("-"))
         )
         answers |= {"project_slug": slug, "package_name": slug.replace("-", "_"), "command_name": slug}
-    errors = copier_bridge.answer_errors(answers, str(ROOT))
+    errors = copier_bridge.answer_errors(with_derived(answers), str(ROOT))
     assert errors, f"{answer}={value!r} passes the validators"
     return errors[0].encode("utf-8", "backslashreplace").decode()
 
@@ -196,7 +204,7 @@ def test_cookiecutter_checks_again_when_the_early_check_is_skipped(template: Pat
 
 
 def namespace(**answers: str) -> str:
-    return json.dumps({**DEFAULTS, **answers})
+    return json.dumps(with_derived(answers))
 
 
 NAMESPACE_REFUSED = "cookiecutter: is made from the other answers and cannot be given"
