@@ -18,6 +18,11 @@ from markdown_it import MarkdownIt
 
 LICENSES = json.loads((Path(__file__).parent.parent / "cookiecutter.json").read_text())["license"]
 COMBOS = [{"use_cgo": cgo, "license": license} for cgo, license in itertools.product(["no", "yes"], LICENSES)]
+# Packaging an existing module (issue 12): the starter code is left out, the main package is an answer.
+COMBOS += [
+    {"starter_code": "no", "main_package": ".", "use_cgo": "no", "license": "MIT"},
+    {"starter_code": "no", "main_package": "./cmd/tool", "use_cgo": "yes", "license": "Apache-2.0"},
+]
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -31,7 +36,9 @@ def assert_same_tree(left: Path, right: Path) -> None:
     assert not differing, f"files differ between {left} and {right}: {differing}"
 
 
-@pytest.mark.parametrize("answers", COMBOS, ids=lambda a: f"cgo-{a['use_cgo']}-{a['license']}")
+@pytest.mark.parametrize(
+    "answers", COMBOS, ids=lambda a: f"cgo-{a['use_cgo']}-{a['license']}-starter-{a.get('starter_code', 'yes')}"
+)
 def test_cookiecutter_and_copier_write_the_same_bytes(template: Path, tmp_path: Path, answers: dict) -> None:
     from_cookiecutter = make_cookie(template, tmp_path / "cc", **answers)
     from_copier = make_copier(template, tmp_path / "copier", **answers)
