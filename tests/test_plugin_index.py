@@ -66,6 +66,32 @@ def switch_to_the_release(project: Path, where: Path) -> Path:
     return switched
 
 
+def test_one_line_switches_to_the_release(default_project: Path, plugin_index: Index, tmp_path: Path) -> None:
+    """[build-system] requires alone picks the release; the copy in build-plugin/ is not run."""
+    vendored = uv_build(default_project, tmp_path / "vendored")
+    switched = tmp_path / default_project.name
+    shutil.copytree(default_project, switched, ignore=shutil.ignore_patterns(".nox", "build", "dist", ".git"))
+    pyproject = switched / "pyproject.toml"
+    old = 'requires = ["hatchling>=1.27"]'
+    assert old in pyproject.read_text()
+    pyproject.write_text(
+        pyproject.read_text().replace(old, f'requires = ["hatchling>=1.27", "hatch-go-binary=={PLUGIN_VERSION}"]')
+    )
+    # Were the copy imported, this would stop the build.
+    (switched / "build-plugin" / "hatch_go_binary" / "hook.py").write_text("raise SystemExit('the copy ran')\n")
+    out = tmp_path / "from-index"
+    done = subprocess.run(
+        ["uv", "build", "--wheel", "--out-dir", str(out)],
+        cwd=switched,
+        env=index_env(plugin_index),
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    (wheel,) = out.glob("*.whl")
+    assert wheel.name == vendored.name and wheel.read_bytes() == vendored.read_bytes()
+
+
 def index_env(index: Index) -> dict[str, str]:
     """Let uv and pip look on the local index first, then where they look anyway."""
     return {**os.environ, "UV_INDEX": index.simple, "PIP_EXTRA_INDEX_URL": index.simple}

@@ -87,3 +87,68 @@ def test_vendored_refuses_another_copy_imported_first(tmp_path: Path, loader: st
     assert str(other) in last
     assert f"builds with the copy in {PACKAGE}" in last
     assert "Uninstall the other copy" in last
+
+
+# --- the one-line switch: [build-system] requires names the release ---------------------------
+
+
+def project_requiring(tmp_path: Path, requires: list[str]) -> Path:
+    """A project folder with this package in build-plugin/; return its vendored.py."""
+    project = tmp_path / "project"
+    copy = project / "build-plugin" / "hatch_go_binary"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    quoted = ", ".join(f'"{requirement}"' for requirement in requires)
+    (project / "pyproject.toml").write_text(f"[build-system]\nrequires = [{quoted}]\n")
+    return project / "build-plugin" / "hatch_go_binary" / "vendored.py"
+
+
+def install_release(tmp_path: Path, version: str) -> Path:
+    """Another copy of the package with its dist-info, as pip installs the release."""
+    site = tmp_path / "site"
+    shutil.copytree(PACKAGE, site / "hatch_go_binary", ignore=shutil.ignore_patterns("__pycache__"))
+    info = site / f"hatch_go_binary-{version}.dist-info"
+    info.mkdir()
+    metadata = f"Metadata-Version: 2.4\nName: hatch-go-binary\nVersion: {version}\n"
+    (info / "METADATA").write_text(metadata)
+    return site
+
+
+def load_script(script: Path, site: Path | None) -> subprocess.CompletedProcess:
+    code = "import sys\nscript = sys.argv[1]\n" + textwrap.dedent(LOADERS["hatchling"])
+    code += "import hatch_go_binary\nprint(hatch_go_binary.__file__)\n"
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    if site is not None:
+        env["PYTHONPATH"] = str(site)
+    argv = [sys.executable, "-c", code, str(script)]
+    return subprocess.run(argv, env=env, capture_output=True, text=True)
+
+
+def test_a_required_release_is_used_instead_of_the_copy(tmp_path: Path) -> None:
+    script = project_requiring(tmp_path, ["hatchling>=1.27", "hatch-go-binary==0.2.0"])
+    site = install_release(tmp_path, "0.2.0")
+    done = load_script(script, site)
+    assert done.returncode == 0, done.stderr
+    assert Path(done.stdout.strip()).resolve().parent == site / "hatch_go_binary"
+
+
+def test_a_required_release_that_is_missing_is_named(tmp_path: Path) -> None:
+    script = project_requiring(tmp_path, ["hatchling>=1.27", "Hatch_Go_Binary==0.2.0"])
+    done = load_script(script, None)
+    assert done.returncode == 1
+    last = done.stderr.strip().splitlines()[-1]
+    assert "requires Hatch_Go_Binary==0.2.0 in [build-system]" in last
+    assert "does not have it installed" in last and "pip install 'Hatch_Go_Binary==0.2.0'" in last
+
+
+def test_a_required_release_of_another_version_is_refused(tmp_path: Path) -> None:
+    script = project_requiring(tmp_path, ["hatchling>=1.27", "hatch-go-binary==0.2.0"])
+    done = load_script(script, install_release(tmp_path, "0.1.0"))
+    assert done.returncode == 1
+    assert "has hatch-go-binary 0.1.0. Install the required version" in done.stderr
+
+
+def test_without_the_requirement_the_copy_answers_over_a_release(tmp_path: Path) -> None:
+    script = project_requiring(tmp_path, ["hatchling>=1.27"])
+    done = load_script(script, install_release(tmp_path, "0.2.0"))
+    assert done.returncode == 0, done.stderr
+    assert Path(done.stdout.strip()).resolve().parent == script.parent
