@@ -141,7 +141,10 @@ def wheels(session: nox.Session) -> None:
 # The workflows do their work through these sessions (and lint, tests, wheels), so a
 # release can be rehearsed here step by step.
 
-COMMAND = SETTINGS.get("command", PYPROJECT["project"]["name"])
+# The commands the wheels install: [tool.hatch-go-binary] commands, or the one command.
+COMMANDS = list(SETTINGS.get("commands", {})) or [
+    SETTINGS.get("command", PYPROJECT["project"]["name"])
+]
 DISTRIBUTION = PYPROJECT["project"]["name"]
 VERSION = PYPROJECT["project"]["version"]
 DIST = Path("dist")
@@ -325,18 +328,23 @@ def check_version(session: nox.Session) -> None:
         )
     files = require_dist(session, strict=True, tag=tag)
     wheel = install_host_wheel(session)
-    printed = (session.run(COMMAND, "--version", silent=True) or "").strip()
-    if printed != f"{COMMAND} {VERSION}":
-        session.error(
-            f"Not releasing: `{COMMAND} --version` from {wheel.name} prints {printed!r}, "
-            f"not '{COMMAND} {VERSION}'. hatch-go-binary links the version from pyproject.toml "
-            "into the binary (version-variable in [tool.hatch-go-binary]): check that "
-            "variable and how the command prints it"
-        )
-    session.log(
-        f"{tag or 'no tag'}, pyproject.toml, the {len(files)} files in dist/ and "
-        f"`{COMMAND} --version` all say {VERSION}"
-    )
+    linked = SETTINGS.get("version-variable", "main.version") != ""
+    if not linked:
+        session.warn("version-variable is empty: no --version to compare with pyproject.toml.")
+    # The version as a word of what --version prints: "tool 1.2.0", "v1.2.0", "version 1.2.0".
+    as_word = re.compile(rf"(?<![0-9.]){re.escape(VERSION)}(?![0-9.])")
+    for command in COMMANDS if linked else []:
+        printed = (session.run(command, "--version", silent=True) or "").strip()
+        if not as_word.search(printed):
+            session.error(
+                f"Not releasing: `{command} --version` from {wheel.name} prints {printed!r}, "
+                f"which does not hold {VERSION}. hatch-go-binary links the version from "
+                "pyproject.toml into the binary (version-variable in [tool.hatch-go-binary]): "
+                "check that variable and how the command prints it"
+            )
+    versions = " and ".join(f"`{command} --version`" for command in COMMANDS)
+    where = f"{tag or 'no tag'}, pyproject.toml, the {len(files)} files in dist/"
+    session.log(f"{where} and {versions} all say {VERSION}")
 
 
 def verify_sums(session: nox.Session) -> None:
