@@ -79,7 +79,8 @@ def test_the_sdist_carries_an_sbom_of_go_mod(project: Path, tmp_path: Path, monk
     sdist = hatchling_build(project, "sdist", tmp_path / "dist")
     with tarfile.open(sdist) as archive:
         names = archive.getnames()
-        text = archive.extractfile("demo_tool-1.0/sboms/demo.cyclonedx.json").read()
+        # named after the distribution, not a command: the source holds them all
+        text = archive.extractfile("demo_tool-1.0/sboms/demo-tool.cyclonedx.json").read()
     assert "demo_tool-1.0/go.mod" in names
     assert text == sbom.sdist_sbom(
         name="Demo_Tool", version="1.0", license_expression="MIT", go_mod=GO_MOD, go_sum=GO_SUM
@@ -133,9 +134,9 @@ def test_an_sdist_without_go_mod_says_what_to_do(project: Path, tmp_path: Path) 
 
 @pytest.fixture
 def fake_go(monkeypatch, tmp_path: Path):
-    """build_binary() replaced: it 'builds' a crafted Go binary for the target."""
+    """build_binaries() replaced: it 'builds' a crafted Go binary for the target."""
 
-    def build_binary(root, settings, target, version, log):
+    def build_binaries(root, settings, target, version, log):
         folder = tmp_path / f"build-{target.replace('/', '_')}"
         folder.mkdir()
         goos = target.split("/")[0]
@@ -145,9 +146,9 @@ def fake_go(monkeypatch, tmp_path: Path):
             if goos == "windows"
             else crafted.go_elf()
         )
-        return build.Built(binary, folder, True)
+        return build.Built((build.Binary("demo", binary, True),), folder)
 
-    monkeypatch.setattr(hook, "build_binary", build_binary)
+    monkeypatch.setattr(hook, "build_binaries", build_binaries)
     monkeypatch.setattr(toolchain, "has_a_wheel_here", lambda platforms: False)
 
 
@@ -187,13 +188,13 @@ def test_the_wheel_carries_the_binarys_sbom(
 
 
 def test_a_binary_without_build_information_fails_the_build(project, tmp_path, monkeypatch) -> None:
-    def build_binary(root, settings, target, version, log):
+    def build_binaries(root, settings, target, version, log):
         folder = tmp_path / "build"
         folder.mkdir()
         (folder / "demo").write_bytes(crafted.elf())
-        return build.Built(folder / "demo", folder, True)
+        return build.Built((build.Binary("demo", folder / "demo", True),), folder)
 
-    monkeypatch.setattr(hook, "build_binary", build_binary)
+    monkeypatch.setattr(hook, "build_binaries", build_binaries)
     monkeypatch.setenv("GO_WHEEL_TARGET", "linux/amd64")
     with pytest.raises(
         BuildError, match="cannot read Go's build information from demo for its SBOM"
@@ -330,7 +331,7 @@ def test_c_code_reports_a_failing_go_list(monkeypatch) -> None:
 
 def test_the_toolchain_of_a_cgo_build_names_zig_and_the_c_code(monkeypatch) -> None:
     pure = read_settings({"project": {"name": "demo"}}, Path("no-such-root"))
-    assert build._toolchain(pure, "linux/amd64", "go", Path("."), {}) == sbom.Toolchain()
+    assert build._toolchain(pure, "linux/amd64", "go", Path("."), {}, ".") == sbom.Toolchain()
     cgo = read_settings(
         {"project": {"name": "demo"}, "tool": {"hatch-go-binary": {"cgo": True}}}, Path("x")
     )
@@ -341,7 +342,7 @@ def test_the_toolchain_of_a_cgo_build_names_zig_and_the_c_code(monkeypatch) -> N
     monkeypatch.setattr(
         build, "c_code", lambda go, root, env, package: {"example.com/demo": ["a.c"]}
     )
-    chain = build._toolchain(cgo, "darwin/arm64", "go", Path("."), {})
+    chain = build._toolchain(cgo, "darwin/arm64", "go", Path("."), {}, ".")
     assert chain == sbom.Toolchain(
         zig="0.17.1", zig_target="aarch64-macos.13.0", c_code={"example.com/demo": ["a.c"]}
     )
