@@ -10,14 +10,13 @@ import tarfile
 import zipfile
 from pathlib import Path
 
+import crafted
 import pytest
 
 from hatch_go_binary import audit, build, matrix, toolchain
 from hatch_go_binary.config import Settings, load_pyproject, read_settings
 from hatch_go_binary.errors import BuildError
 
-VENDORED = Path(build.__file__).with_name("vendored.py")
-GO_MOD = "module example.com/pair\n\ngo 1.22\n"
 MAIN = """package main
 
 import "fmt"
@@ -26,25 +25,11 @@ var version = "dev"
 
 func main() { fmt.Println("%s", version) }
 """
-PYPROJECT = f"""\
-[project]
-name = "Pair_Tools"
-version = "1.0"
-
-[tool.hatch.build.targets.wheel]
-bypass-selection = true
-
-[tool.hatch.build.targets.wheel.hooks.custom]
-path = "{VENDORED.as_posix()}"
-
-[tool.hatch.build.targets.sdist.hooks.custom]
-path = "{VENDORED.as_posix()}"
-
-[tool.hatch-go-binary]
-targets = ["linux/amd64"]
-
-[tool.hatch-go-binary.commands]
-"""
+GO_MOD = "module example.com/pair\n\ngo 1.22\n"
+PYPROJECT = crafted.hooked_pyproject(
+    'name = "Pair_Tools"\nversion = "1.0"\n',
+    '[tool.hatch-go-binary]\ntargets = ["linux/amd64"]\n\n[tool.hatch-go-binary.commands]\n',
+)
 SCRIPTS = "pair_tools-1.0.data/scripts"
 SBOMS = "pair_tools-1.0.dist-info/sboms"
 LINUX = "linux/amd64"
@@ -75,15 +60,6 @@ def go(monkeypatch, tmp_path: Path) -> None:
     monkeypatch.setattr(toolchain, "has_a_wheel_here", lambda platforms: False)
 
 
-def hatchling_build(root: Path, kind: str, out: Path) -> Path:
-    from hatchling.builders.sdist import SdistBuilder
-    from hatchling.builders.wheel import WheelBuilder
-
-    builder = (WheelBuilder if kind == "wheel" else SdistBuilder)(str(root))
-    (artifact,) = builder.build(directory=str(out), versions=["standard"])
-    return Path(artifact)
-
-
 def settings_of(root: Path) -> Settings:
     return read_settings(load_pyproject(root), root)
 
@@ -94,7 +70,7 @@ PAIR = {"alpha": "./cmd/alpha", "beta": "./cmd/beta"}
 def test_each_command_is_a_script_with_its_own_sbom(go, tmp_path: Path, monkeypatch) -> None:
     root = write_project(tmp_path / "pair", PAIR)
     monkeypatch.setenv("GO_WHEEL_TARGET", LINUX)
-    wheel = hatchling_build(root, "wheel", tmp_path / "dist")
+    wheel = crafted.hatchling_build(root, "wheel", tmp_path / "dist")
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         binaries = {name: archive.read(f"{SCRIPTS}/{name}") for name in PAIR}
@@ -184,7 +160,7 @@ def test_a_command_without_the_version_variable_is_named(go, tmp_path: Path) -> 
 def test_the_sdist_has_one_sbom_named_after_the_distribution(tmp_path: Path) -> None:
     """The sdist needs no Go: its SBOM is go.mod's, shared by every command."""
     root = write_project(tmp_path / "pair", PAIR)
-    sdist = hatchling_build(root, "sdist", tmp_path / "dist")
+    sdist = crafted.hatchling_build(root, "sdist", tmp_path / "dist")
     with tarfile.open(sdist) as archive:
         sboms = [name for name in archive.getnames() if "/sboms/" in name]
     assert sboms == ["pair_tools-1.0/sboms/pair-tools.cyclonedx.json"]

@@ -22,30 +22,11 @@ from hatch_go_binary import audit, build, hook, sbom, toolchain, wheelzip
 from hatch_go_binary.config import read_settings
 from hatch_go_binary.errors import BuildError
 
-VENDORED = Path(hook.__file__).with_name("vendored.py")
-PYPROJECT = f"""\
-[build-system]
-requires = ["hatchling>=1.27"]
-build-backend = "hatchling.build"
-
-[project]
-name = "Demo_Tool"
-version = "1.0"
-license = "MIT"
-
-[tool.hatch.build.targets.wheel]
-bypass-selection = true
-
-[tool.hatch.build.targets.wheel.hooks.custom]
-path = "{VENDORED.as_posix()}"
-
-[tool.hatch.build.targets.sdist.hooks.custom]
-path = "{VENDORED.as_posix()}"
-
-[tool.hatch-go-binary]
-command = "demo"
-targets = ["linux/amd64", "windows/amd64"]
-"""
+VENDORED = crafted.VENDORED
+PYPROJECT = crafted.hooked_pyproject(
+    'name = "Demo_Tool"\nversion = "1.0"\nlicense = "MIT"\n',
+    '[tool.hatch-go-binary]\ncommand = "demo"\ntargets = ["linux/amd64", "windows/amd64"]\n',
+)
 GO_MOD = "module example.com/demo\n\ngo 1.25.0\n\nrequire github.com/spf13/pflag v1.0.5\n"
 GO_SUM = f"github.com/spf13/pflag v1.0.5 {crafted.PFLAG_SUM}\n"
 
@@ -61,14 +42,7 @@ def project(tmp_path: Path) -> Path:
     return root
 
 
-def hatchling_build(root: Path, kind: str, out: Path) -> Path:
-    """hatchling's own builder for KIND (wheel or sdist), in this process."""
-    from hatchling.builders.sdist import SdistBuilder
-    from hatchling.builders.wheel import WheelBuilder
-
-    builder = (WheelBuilder if kind == "wheel" else SdistBuilder)(str(root))
-    (artifact,) = builder.build(directory=str(out), versions=["standard"])
-    return Path(artifact)
+hatchling_build = crafted.hatchling_build
 
 
 # --- the sdist ------------------------------------------------------------------------------------
