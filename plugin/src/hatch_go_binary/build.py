@@ -279,7 +279,7 @@ def _build_command(
 ) -> Binary:
     goos, _goarch = tags.split_target(target)
     name = tags.executable_name(command.name, goos)
-    output, kept = folder / name, folder.parent / name
+    output, kept = folder / name, folder.parent / name  # kept: beside the build folders
     seeded = _seed(kept, output)
     argv = go_command(go, settings, version, goos, output, command.package)
     log(f"go build {target} {command.name} ({go}): {shlex.join(argv[1:])}")
