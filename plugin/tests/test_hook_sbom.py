@@ -161,6 +161,36 @@ def test_the_wheel_carries_the_binarys_sbom(
         assert not [str(f) for f in audit.audit_wheel(wheel, ["demo"]) if f.check == "sbom"]
 
 
+def test_a_macos_wheel_of_two_commands_is_tagged_for_the_newer_minimum(
+    project, tmp_path, monkeypatch
+) -> None:
+    """Each binary asks for its own minimum macOS; the wheel must promise the highest."""
+    text = (project / "pyproject.toml").read_text(encoding="utf-8")
+    text = text.replace('command = "demo"', 'commands = { demo = ".", helper = "./cmd/helper" }')
+    (project / "pyproject.toml").write_text(text.replace('"windows/amd64"', '"darwin/arm64"'))
+    minimums = {"demo": (11, 0), "helper": (13, 0)}
+
+    def build_binaries(root, settings, target, version, log):
+        folder = tmp_path / "build"
+        folder.mkdir()
+        for command in settings.commands:
+            (folder / command.name).write_bytes(crafted.go_elf())
+        binaries = tuple(build.Binary(c.name, folder / c.name, True) for c in settings.commands)
+        return build.Built(binaries, folder)
+
+    monkeypatch.setattr(hook, "build_binaries", build_binaries)
+    monkeypatch.setattr(hook.tags, "macos_minimum", lambda binary: minimums[binary.name])
+    monkeypatch.setenv("GO_WHEEL_TARGET", "darwin/arm64")
+    wheel = hatchling_build(project, "wheel", tmp_path / "dist")
+    assert wheel.name == "demo_tool-1.0-py3-none-macosx_13_0_arm64.whl"
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+    for command in minimums:
+        assert f"demo_tool-1.0.data/scripts/{command}" in names
+        assert f"demo_tool-1.0.dist-info/sboms/{command}.cyclonedx.json" in names
+    assert not (tmp_path / "build").exists()
+
+
 def test_a_binary_without_build_information_fails_the_build(project, tmp_path, monkeypatch) -> None:
     def build_binaries(root, settings, target, version, log):
         folder = tmp_path / "build"
