@@ -281,6 +281,43 @@ def pkg_info(name: str = "demo", version: str = "1.0", summary: str = "A tool.")
     return f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\nSummary: {summary}\n"
 
 
+# --- a project that builds with the plugin as its custom hook ----------------------------------
+
+VENDORED = Path(sbom.__file__).with_name("vendored.py")
+
+
+def hooked_pyproject(project: str, settings: str) -> str:
+    """pyproject.toml text whose wheel and sdist load the plugin's vendored.py as hatchling's
+    custom hook: PROJECT is the body of [project], SETTINGS what follows the hook tables."""
+    return f"""\
+[build-system]
+requires = ["hatchling>=1.27"]
+build-backend = "hatchling.build"
+
+[project]
+{project}
+[tool.hatch.build.targets.wheel]
+bypass-selection = true
+
+[tool.hatch.build.targets.wheel.hooks.custom]
+path = "{VENDORED.as_posix()}"
+
+[tool.hatch.build.targets.sdist.hooks.custom]
+path = "{VENDORED.as_posix()}"
+
+{settings}"""
+
+
+def hatchling_build(root: Path, kind: str, out: Path) -> Path:
+    """hatchling's own builder for KIND (wheel or sdist), in this process."""
+    from hatchling.builders.sdist import SdistBuilder
+    from hatchling.builders.wheel import WheelBuilder
+
+    builder = (WheelBuilder if kind == "wheel" else SdistBuilder)(str(root))
+    (artifact,) = builder.build(directory=str(out), versions=["standard"])
+    return Path(artifact)
+
+
 # --- Go build information and SBOMs --------------------------------------------------------------
 
 # The framing Go puts around the module information (cmd/go/internal/modload).

@@ -91,6 +91,45 @@ def test_each_of_several_binaries_needs_its_own_sbom(tmp_path: Path, validation:
     assert "no SBOM component describes demo-1.0.data/scripts/helper" in messages(findings)
 
 
+HELPER = crafted.go_elf(crafted.MODINFO.replace("cmd/demo", "cmd/helper"))
+
+
+def test_two_go_commands_each_need_an_sbom_of_their_own_binary(
+    tmp_path: Path, validation: str
+) -> None:
+    scripts = {"demo": crafted.go_elf(), "helper": HELPER}
+    wheel = crafted.make_wheel(tmp_path / "both", X86_64, scripts)
+    assert audit.audit_wheel(wheel, ["demo", "helper"]) == []
+    findings = audit.audit_wheel(wheel, ["demo", "helper", "gamma"])
+    assert [str(finding) for finding in findings] == [
+        f"{wheel.name}: [scripts] no gamma under demo-1.0.data/scripts/ (--command gamma); "
+        "found demo, helper"
+    ]
+    only_demo = crafted.sboms_for("demo", "1.0", {"demo": scripts["demo"]})
+    findings = audited(tmp_path / "one", scripts, only_demo)
+    assert checks(findings) == ["sbom"]
+    assert "no SBOM component describes demo-1.0.data/scripts/helper" in messages(findings)
+    # helper's SBOM made from demo's binary: present, but it describes another binary
+    crossed = crafted.sboms_for("demo", "1.0", {"demo": scripts["demo"], "helper": scripts["demo"]})
+    findings = audited(tmp_path / "crossed", scripts, crossed)
+    assert checks(findings) == ["sbom"]
+    assert "sboms/helper.cyclonedx.json gives demo-1.0.data/scripts/helper the SHA-256" in (
+        messages(findings)
+    )
+
+
+def test_an_sbom_of_a_script_the_wheel_lacks_is_caught(tmp_path: Path, validation: str) -> None:
+    """Left over from a command no longer built: it vouches for nothing in this wheel."""
+    scripts = {"demo": crafted.go_elf()}
+    sboms = crafted.sboms_for("demo", "1.0", {**scripts, "gone": HELPER})
+    findings = audited(tmp_path, scripts, sboms)
+    assert checks(findings) == ["sbom"]
+    assert (
+        "sboms/gone.cyclonedx.json describes demo-1.0.data/scripts/gone, which the wheel does "
+        "not hold: an SBOM of another build, or of a command no longer built"
+    ) in messages(findings)
+
+
 def test_spdx_and_other_formats_beside_it_are_left_alone(tmp_path: Path, validation: str) -> None:
     sboms = crafted.sboms_for("demo", "1.0", {"demo": crafted.go_elf()})
     sboms["sboms/extra.spdx.json"] = b'{"spdxVersion": "SPDX-2.3"}'

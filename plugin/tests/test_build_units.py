@@ -184,7 +184,7 @@ def test_ldflags_text(table: dict[str, Any], goos: str, expected: str) -> None:
 def test_go_command(table: dict[str, Any], package: str) -> None:
     chosen = settings(**table)
     output = Path("build", "go", "linux_amd64", "build-x", "tool")
-    argv = build.go_command("/usr/bin/go", chosen, "1.2.3", "linux", output)
+    argv = build.go_command("/usr/bin/go", chosen, "1.2.3", "linux", output, chosen.main_package)
     assert argv == [
         "/usr/bin/go",
         "build",

@@ -144,6 +144,102 @@ def test_linux_libc_glibc_with_cgo(tmp_path: Path) -> None:
     assert settings.glibc == (2, 28)
 
 
+# --- several commands: `commands` ---
+
+
+def test_commands_keep_their_order_and_the_first_is_the_default(tmp_path: Path) -> None:
+    table = {"commands": {"sqlite-scan": "./cmd/sqlite-scan", "Dump_2": "example.com/x/cmd/d"}}
+    settings = read_settings(pyproject(table), tmp_path)
+    assert settings.commands == (
+        config.Command("sqlite-scan", "./cmd/sqlite-scan", "commands.sqlite-scan"),
+        config.Command("Dump_2", "example.com/x/cmd/d", "commands.Dump_2"),
+    )
+    assert (settings.command, settings.main_package) == ("sqlite-scan", "./cmd/sqlite-scan")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param('commands = { b = "./cmd/b", a = "." }\n', id="inline-table"),
+        pytest.param('[tool.hatch-go-binary.commands]\nb = "./cmd/b"\na = "."\n', id="sub-table"),
+    ],
+)
+def test_both_toml_spellings_of_commands_read_alike(tmp_path: Path, text: str) -> None:
+    head = '[project]\nname = "x"\n\n'
+    if text.startswith("commands"):
+        head += "[tool.hatch-go-binary]\n"
+    (tmp_path / "pyproject.toml").write_text(head + text, encoding="utf-8")
+    settings = read_settings(load_pyproject(tmp_path), tmp_path)
+    assert [(c.name, c.package) for c in settings.commands] == [("b", "./cmd/b"), ("a", ".")]
+
+
+def test_one_command_keeps_main_package_as_its_key(tmp_path: Path) -> None:
+    (command,) = read_settings(pyproject({"main-package": "./x"}), tmp_path).commands
+    assert command == config.Command("my-tool", "./x", "main-package")
+
+
+@pytest.mark.parametrize(
+    ("table", "both"),
+    [
+        pytest.param({"command": "a"}, "command", id="command"),
+        pytest.param({"main-package": "."}, "main-package", id="main-package"),
+        pytest.param({"command": "a", "main-package": "."}, "command and main-package", id="both"),
+    ],
+)
+def test_commands_refuses_command_and_main_package_beside_it(
+    tmp_path: Path, table: dict[str, Any], both: str
+) -> None:
+    message = refused({**table, "commands": {"a": "."}}, tmp_path)
+    assert message.startswith(f"[tool.hatch-go-binary] commands and {both} are both set")
+    assert f"Remove {both}, or remove commands" in message
+
+
+@pytest.mark.parametrize(
+    ("commands", "name", "allowed"),
+    [
+        pytest.param({"my tool": "."}, '"my tool"', "use ASCII letters, digits", id="space"),
+        pytest.param({"-x": "."}, '"-x"', "starting with a letter or digit", id="leading-dash"),
+        pytest.param({"tool.exe": "."}, '"tool.exe"', "leave out .exe", id="exe"),
+        pytest.param({"": "."}, '""', "use ASCII letters, digits", id="empty"),
+        pytest.param(
+            {"tool": ".", "Tool": "./cmd/t"},
+            '"Tool"',
+            'differs from "tool" only in case, and Windows and macOS file systems take the two '
+            "for one file: rename one of them",
+            id="case-only",
+        ),
+    ],
+)
+def test_commands_refuses_a_bad_name(
+    tmp_path: Path, commands: dict[str, str], name: str, allowed: str
+) -> None:
+    message = refused({"commands": commands}, tmp_path)
+    assert message.startswith(
+        f"[tool.hatch-go-binary] commands in pyproject.toml has the command {name}: "
+    )
+    assert allowed in message
+
+
+@pytest.mark.parametrize(
+    ("commands", "key", "shown", "allowed"),
+    [
+        pytest.param({"a": "../b"}, "commands.a", '"../b"', "no ..", id="dotdot"),
+        pytest.param({"a": 1}, "commands.a", "1", "must be a string", id="not-a-string"),
+        pytest.param({"a.b": "/x"}, 'commands."a.b"', '"/x"', "give the Go package", id="dotted"),
+        # TOML's `commands = { a.b = "." }` nests b inside a
+        pytest.param(
+            {"a": {"b": "."}}, "commands.a", '{"b": "."}', "must be a string", id="nested"
+        ),
+    ],
+)
+def test_commands_refuses_a_bad_package(
+    tmp_path: Path, commands: dict[str, Any], key: str, shown: str, allowed: str
+) -> None:
+    message = refused({"commands": commands}, tmp_path)
+    assert message.startswith(f"[tool.hatch-go-binary] {key} = {shown} in pyproject.toml: ")
+    assert allowed in message
+
+
 # --- values that are refused: the message names the key, shows the value, says what is allowed ---
 
 A_DATE = datetime.date(2024, 1, 2)  # what TOML's `key = 2024-01-02` parses to
@@ -169,6 +265,9 @@ BAD_VALUES = [
     ("main-package", "./", {}, '"./"', "give the Go package"),
     ("main-package", "./cmd//x", {}, '"./cmd//x"', "give the Go package"),
     ("main-package", "cmd\\x", {}, '"cmd\\\\x"', "with / separators"),
+    ("commands", "my-tool", {}, '"my-tool"', "must be a table of command name = main package"),
+    ("commands", ["a", "b"], {}, '["a", "b"]', 'such as commands = { my-tool = "./cmd/my-tool"'),
+    ("commands", {}, {}, "{}", "name at least one command with its main package"),
     ("cgo", "yes", {}, '"yes"', "must be true or false"),
     ("cgo", 1, {}, "1", "must be true or false"),
     ("targets", "linux/amd64", {}, '"linux/amd64"', "must be a list of strings"),
@@ -240,6 +339,8 @@ def test_a_config_error_is_a_build_error() -> None:
         pytest.param("ldflag", "did you mean 'ldflags'? ", id="ldflag"),
         pytest.param("version", "did you mean 'version-variable'? ", id="version"),
         pytest.param("target-list", "did you mean 'targets'? ", id="target-list"),
+        pytest.param("comands", "did you mean 'commands'? ", id="comands"),
+        pytest.param("Commands", "did you mean 'commands'? ", id="Commands"),
         pytest.param("cgo-enabled", "", id="cgo-enabled-too-far"),
         pytest.param("zzz", "", id="no-near-miss"),
     ],
@@ -250,7 +351,7 @@ def test_unknown_keys(tmp_path: Path, key: str, hint: str) -> None:
     assert hint in message
     if not hint:
         assert "did you mean" not in message
-    assert "the settings are command, main-package, cgo, targets, linux-libc" in message
+    assert "the settings are command, main-package, commands, cgo, targets, linux-libc" in message
 
 
 @pytest.mark.parametrize(

@@ -22,30 +22,11 @@ from hatch_go_binary import audit, build, hook, sbom, toolchain, wheelzip
 from hatch_go_binary.config import read_settings
 from hatch_go_binary.errors import BuildError
 
-VENDORED = Path(hook.__file__).with_name("vendored.py")
-PYPROJECT = f"""\
-[build-system]
-requires = ["hatchling>=1.27"]
-build-backend = "hatchling.build"
-
-[project]
-name = "Demo_Tool"
-version = "1.0"
-license = "MIT"
-
-[tool.hatch.build.targets.wheel]
-bypass-selection = true
-
-[tool.hatch.build.targets.wheel.hooks.custom]
-path = "{VENDORED.as_posix()}"
-
-[tool.hatch.build.targets.sdist.hooks.custom]
-path = "{VENDORED.as_posix()}"
-
-[tool.hatch-go-binary]
-command = "demo"
-targets = ["linux/amd64", "windows/amd64"]
-"""
+VENDORED = crafted.VENDORED
+PYPROJECT = crafted.hooked_pyproject(
+    'name = "Demo_Tool"\nversion = "1.0"\nlicense = "MIT"\n',
+    '[tool.hatch-go-binary]\ncommand = "demo"\ntargets = ["linux/amd64", "windows/amd64"]\n',
+)
 GO_MOD = "module example.com/demo\n\ngo 1.25.0\n\nrequire github.com/spf13/pflag v1.0.5\n"
 GO_SUM = f"github.com/spf13/pflag v1.0.5 {crafted.PFLAG_SUM}\n"
 
@@ -61,14 +42,7 @@ def project(tmp_path: Path) -> Path:
     return root
 
 
-def hatchling_build(root: Path, kind: str, out: Path) -> Path:
-    """hatchling's own builder for KIND (wheel or sdist), in this process."""
-    from hatchling.builders.sdist import SdistBuilder
-    from hatchling.builders.wheel import WheelBuilder
-
-    builder = (WheelBuilder if kind == "wheel" else SdistBuilder)(str(root))
-    (artifact,) = builder.build(directory=str(out), versions=["standard"])
-    return Path(artifact)
+hatchling_build = crafted.hatchling_build
 
 
 # --- the sdist ------------------------------------------------------------------------------------
@@ -79,7 +53,8 @@ def test_the_sdist_carries_an_sbom_of_go_mod(project: Path, tmp_path: Path, monk
     sdist = hatchling_build(project, "sdist", tmp_path / "dist")
     with tarfile.open(sdist) as archive:
         names = archive.getnames()
-        text = archive.extractfile("demo_tool-1.0/sboms/demo.cyclonedx.json").read()
+        # named after the distribution, not a command: the source holds them all
+        text = archive.extractfile("demo_tool-1.0/sboms/demo-tool.cyclonedx.json").read()
     assert "demo_tool-1.0/go.mod" in names
     assert text == sbom.sdist_sbom(
         name="Demo_Tool", version="1.0", license_expression="MIT", go_mod=GO_MOD, go_sum=GO_SUM
@@ -133,9 +108,9 @@ def test_an_sdist_without_go_mod_says_what_to_do(project: Path, tmp_path: Path) 
 
 @pytest.fixture
 def fake_go(monkeypatch, tmp_path: Path):
-    """build_binary() replaced: it 'builds' a crafted Go binary for the target."""
+    """build_binaries() replaced: it 'builds' a crafted Go binary for the target."""
 
-    def build_binary(root, settings, target, version, log):
+    def build_binaries(root, settings, target, version, log):
         folder = tmp_path / f"build-{target.replace('/', '_')}"
         folder.mkdir()
         goos = target.split("/")[0]
@@ -145,9 +120,9 @@ def fake_go(monkeypatch, tmp_path: Path):
             if goos == "windows"
             else crafted.go_elf()
         )
-        return build.Built(binary, folder, True)
+        return build.Built((build.Binary("demo", binary, True),), folder)
 
-    monkeypatch.setattr(hook, "build_binary", build_binary)
+    monkeypatch.setattr(hook, "build_binaries", build_binaries)
     monkeypatch.setattr(toolchain, "has_a_wheel_here", lambda platforms: False)
 
 
@@ -186,14 +161,44 @@ def test_the_wheel_carries_the_binarys_sbom(
         assert not [str(f) for f in audit.audit_wheel(wheel, ["demo"]) if f.check == "sbom"]
 
 
+def test_a_macos_wheel_of_two_commands_is_tagged_for_the_newer_minimum(
+    project, tmp_path, monkeypatch
+) -> None:
+    """Each binary asks for its own minimum macOS; the wheel must promise the highest."""
+    text = (project / "pyproject.toml").read_text(encoding="utf-8")
+    text = text.replace('command = "demo"', 'commands = { demo = ".", helper = "./cmd/helper" }')
+    (project / "pyproject.toml").write_text(text.replace('"windows/amd64"', '"darwin/arm64"'))
+    minimums = {"demo": (11, 0), "helper": (13, 0)}
+
+    def build_binaries(root, settings, target, version, log):
+        folder = tmp_path / "build"
+        folder.mkdir()
+        for command in settings.commands:
+            (folder / command.name).write_bytes(crafted.go_elf())
+        binaries = tuple(build.Binary(c.name, folder / c.name, True) for c in settings.commands)
+        return build.Built(binaries, folder)
+
+    monkeypatch.setattr(hook, "build_binaries", build_binaries)
+    monkeypatch.setattr(hook.tags, "macos_minimum", lambda binary: minimums[binary.name])
+    monkeypatch.setenv("GO_WHEEL_TARGET", "darwin/arm64")
+    wheel = hatchling_build(project, "wheel", tmp_path / "dist")
+    assert wheel.name == "demo_tool-1.0-py3-none-macosx_13_0_arm64.whl"
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+    for command in minimums:
+        assert f"demo_tool-1.0.data/scripts/{command}" in names
+        assert f"demo_tool-1.0.dist-info/sboms/{command}.cyclonedx.json" in names
+    assert not (tmp_path / "build").exists()
+
+
 def test_a_binary_without_build_information_fails_the_build(project, tmp_path, monkeypatch) -> None:
-    def build_binary(root, settings, target, version, log):
+    def build_binaries(root, settings, target, version, log):
         folder = tmp_path / "build"
         folder.mkdir()
         (folder / "demo").write_bytes(crafted.elf())
-        return build.Built(folder / "demo", folder, True)
+        return build.Built((build.Binary("demo", folder / "demo", True),), folder)
 
-    monkeypatch.setattr(hook, "build_binary", build_binary)
+    monkeypatch.setattr(hook, "build_binaries", build_binaries)
     monkeypatch.setenv("GO_WHEEL_TARGET", "linux/amd64")
     with pytest.raises(
         BuildError, match="cannot read Go's build information from demo for its SBOM"
@@ -330,7 +335,7 @@ def test_c_code_reports_a_failing_go_list(monkeypatch) -> None:
 
 def test_the_toolchain_of_a_cgo_build_names_zig_and_the_c_code(monkeypatch) -> None:
     pure = read_settings({"project": {"name": "demo"}}, Path("no-such-root"))
-    assert build._toolchain(pure, "linux/amd64", "go", Path("."), {}) == sbom.Toolchain()
+    assert build._toolchain(pure, "linux/amd64", "go", Path("."), {}, ".") == sbom.Toolchain()
     cgo = read_settings(
         {"project": {"name": "demo"}, "tool": {"hatch-go-binary": {"cgo": True}}}, Path("x")
     )
@@ -341,7 +346,7 @@ def test_the_toolchain_of_a_cgo_build_names_zig_and_the_c_code(monkeypatch) -> N
     monkeypatch.setattr(
         build, "c_code", lambda go, root, env, package: {"example.com/demo": ["a.c"]}
     )
-    chain = build._toolchain(cgo, "darwin/arm64", "go", Path("."), {})
+    chain = build._toolchain(cgo, "darwin/arm64", "go", Path("."), {}, ".")
     assert chain == sbom.Toolchain(
         zig="0.17.1", zig_target="aarch64-macos.13.0", c_code={"example.com/demo": ["a.c"]}
     )

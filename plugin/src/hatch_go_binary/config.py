@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,13 +42,14 @@ class Command:
 
     name: str
     package: str
+    key: str = "main-package"  # where pyproject.toml sets the package, for messages
 
 
 @dataclass(frozen=True)
 class Settings:
     """What to build, as pyproject.toml says (or the defaults)."""
 
-    commands: tuple[Command, ...]  # one, for now
+    commands: tuple[Command, ...]  # the first is the default command
     cgo: bool
     targets: tuple[str, ...]
     linux_libc: str
@@ -101,13 +102,18 @@ def _strings(table: Mapping[str, Any], key: str, default: tuple[str, ...]) -> tu
     return tuple(value)
 
 
-def _command_name(key: str, command: object) -> str:
+def _bad_name(key: str, name: object, allowed: str) -> ConfigError:
+    """A name in `commands`, which is a key of that table rather than a value."""
+    return ConfigError(f"{_where(key)} in pyproject.toml has the command {_shown(name)}: {allowed}")
+
+
+def _command_name(key: str, command: object, bad: Callable[..., ConfigError] = _bad) -> str:
     if not isinstance(command, str):
-        raise _bad(key, command, "must be a string")
+        raise bad(key, command, "must be a string")
     if command.lower().endswith(".exe"):
-        raise _bad(key, command, "leave out .exe: the Windows builds add it")
+        raise bad(key, command, "leave out .exe: the Windows builds add it")
     if not _COMMAND.fullmatch(command) or command.endswith("."):
-        raise _bad(
+        raise bad(
             key,
             command,
             "use ASCII letters, digits, '-', '_' and '.', starting with a letter or digit "
@@ -131,13 +137,48 @@ def _package(key: str, package: object) -> str:
     return package
 
 
+def _toml_key(name: str) -> str:
+    """NAME as a key in a dotted TOML key: bare if it can be, else quoted."""
+    return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else json.dumps(name)
+
+
 def _commands(
     table: Mapping[str, Any], project: Mapping[str, Any], root: Path
 ) -> tuple[Command, ...]:
-    """The one `command` and its `main-package`."""
-    name = _command_name("command", table.get("command", str(project.get("name", ""))))
-    default = f"./cmd/{name}" if (root / "cmd" / name).is_dir() else "."
-    return (Command(name, _package("main-package", table.get("main-package", default))),)
+    """`commands`, {name: main package} in order; else the one `command` and `main-package`."""
+    if "commands" not in table:
+        name = _command_name("command", table.get("command", str(project.get("name", ""))))
+        default = f"./cmd/{name}" if (root / "cmd" / name).is_dir() else "."
+        return (Command(name, _package("main-package", table.get("main-package", default))),)
+    single = [key for key in ("command", "main-package") if key in table]
+    if single:
+        both = " and ".join(single)
+        raise ConfigError(
+            f"{_where('commands')} and {both} are both set in pyproject.toml: `commands` names "
+            f"every command with its main package. Remove {both}, or remove commands and keep "
+            "command and main-package for a single command"
+        )
+    given = table["commands"]
+    example = 'such as commands = { my-tool = "./cmd/my-tool", my-helper = "./cmd/my-helper" }'
+    if not isinstance(given, Mapping):
+        raise _bad("commands", given, f"must be a table of command name = main package, {example}")
+    if not given:
+        raise _bad("commands", {}, f"name at least one command with its main package, {example}")
+    commands: list[Command] = []
+    for name, package in given.items():
+        _command_name("commands", name, _bad_name)
+        # NAME and name are one file on the usual Windows and macOS file systems
+        clash = [command.name for command in commands if command.name.lower() == name.lower()]
+        if clash:
+            raise _bad_name(
+                "commands",
+                name,
+                f"differs from {_shown(clash[0])} only in case, and Windows and macOS file "
+                "systems take the two for one file: rename one of them",
+            )
+        key = f"commands.{_toml_key(name)}"
+        commands.append(Command(name, _package(key, package), key))
+    return tuple(commands)
 
 
 def _targets(table: Mapping[str, Any]) -> tuple[str, ...]:
@@ -215,6 +256,7 @@ def check_hook_table(hook_config: Mapping[str, Any], hook_table: str) -> None:
 KEYS = (
     "command",
     "main-package",
+    "commands",
     "cgo",
     "targets",
     "linux-libc",

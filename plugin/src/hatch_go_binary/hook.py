@@ -1,12 +1,13 @@
-"""The hatchling build hook: compile the Go command and ship it as the wheel's script.
+"""The hatchling build hook: compile the Go commands and ship each as a wheel's script.
 
-The binary lands in <dist>-<version>.data/scripts/, so installers put the native
-executable itself on PATH: no Python runs when someone types the command. Beside it,
-<dist>-<version>.dist-info/sboms/<command>.cyclonedx.json describes what the binary
-holds (PEP 770), read from the binary itself.
+Each binary lands in <dist>-<version>.data/scripts/, so installers put the native
+executable itself on PATH: no Python runs when someone types the command. Beside them,
+<dist>-<version>.dist-info/sboms/<command>.cyclonedx.json, one per command, describes
+what that binary holds (PEP 770), read from the binary itself.
 
-Enabled for the sdist target too, the hook adds sboms/<command>.cyclonedx.json to the
-sdist, from go.mod and go.sum: building an sdist needs no Go.
+Enabled for the sdist target too, the hook adds sboms/<name>.cyclonedx.json to the
+sdist, from go.mod and go.sum: building an sdist needs no Go. The source holds every
+command, so that SBOM is one, named after the distribution ([project] name, normalized).
 
 Which platform: the host's, or $GO_WHEEL_TARGET in Go's spelling (linux/arm64).
 """
@@ -22,7 +23,7 @@ from typing import Any
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 from hatch_go_binary import buildinfo, sbom, tags, toolchain, wheelzip
-from hatch_go_binary.build import Built, build_binary
+from hatch_go_binary.build import Binary, Built, build_binaries
 from hatch_go_binary.config import Settings, check_hook_table, read_settings
 from hatch_go_binary.errors import BuildError
 
@@ -73,23 +74,24 @@ class GoBinaryBuildHook(BuildHookInterface):
         return toolchain.build_requirements(self.settings, [target], Path(self.root))
 
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
+        if self.target_name not in ("sdist", "wheel"):
+            return
+        settings = self.settings  # a wrong setting fails the sdist as it fails the wheel
         if self.target_name == "sdist":
             self._add_sdist_sbom(build_data)
             return
-        if self.target_name != "wheel":
-            return
-        settings = self.settings
         self._target = target = chosen_target(settings)
-        self._built = build_binary(
+        self._built = built = build_binaries(
             Path(self.root), settings, target, self.metadata.version, self.app.display_info
         )
-        macos = tags.macos_minimum(self._built.binary) if target.startswith("darwin/") else None
+        macos = None
+        if target.startswith("darwin/"):  # the wheel needs what its most demanding binary needs
+            macos = max(tags.macos_minimum(binary.path) for binary in built.binaries)
         build_data["pure_python"] = False
         build_data["tag"] = f"py3-none-{tags.platform_tag(target, settings.glibc, macos)}"
 
     def _add_sdist_sbom(self, build_data: dict[str, Any]) -> None:
-        """sboms/<command>.cyclonedx.json in the sdist, through hatchling's force_include."""
-        settings = self.settings
+        """sboms/<name>.cyclonedx.json in the sdist, through hatchling's force_include."""
         go_mod, go_sum = read_go_files(Path(self.root))
         document = sbom.sdist_sbom(
             name=self.metadata.core.raw_name,
@@ -99,32 +101,31 @@ class GoBinaryBuildHook(BuildHookInterface):
             go_sum=go_sum,
         )
         self._sbom_folder = tempfile.mkdtemp(prefix="hatch-go-binary-sbom-")
-        written = Path(self._sbom_folder, sbom.file_name(settings.command))
+        written = Path(self._sbom_folder, sbom.file_name(self.metadata.core.name))
         written.write_bytes(document)
         build_data["force_include"][str(written)] = f"{sbom.FOLDER}/{written.name}"
 
-    def _wheel_sbom(self, artifact: Path, built: Built) -> dict[str, bytes]:
-        """{sboms/<command>.cyclonedx.json: the SBOM}, from the binary's own build information."""
-        data = built.binary.read_bytes()
+    def _wheel_sbom(self, artifact: Path, binary: Binary) -> bytes:
+        """BINARY's SBOM, from its own build information."""
+        data = binary.path.read_bytes()
         try:
             info = buildinfo.read(data)
         except buildinfo.BuildInfoError as error:
             raise BuildError(
-                f"cannot read Go's build information from {built.binary.name} for its SBOM: {error}"
+                f"cannot read Go's build information from {binary.path.name} for its SBOM: {error}"
             ) from None
         dist, version = artifact.name.split("-")[:2]
         document = sbom.wheel_sbom(
             name=self.metadata.core.raw_name,
             version=self.metadata.version,
             license_expression=self.metadata.core.license_expression or None,
-            location=f"{dist}-{version}.data/scripts/{built.binary.name}",
+            location=f"{dist}-{version}.data/scripts/{binary.path.name}",
             data=data,
             info=info,
             target=self._target,
-            toolchain=built.toolchain,
+            toolchain=binary.toolchain,
         )
-        command = built.binary.name.removesuffix(".exe")  # commands never end in .exe
-        return {f"{sbom.FOLDER}/{sbom.file_name(command)}": document}
+        return document
 
     def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
         if self._sbom_folder is not None:
@@ -133,10 +134,16 @@ class GoBinaryBuildHook(BuildHookInterface):
         if self.target_name != "wheel" or self._built is None:
             return
         try:
-            binary, artifact = self._built.binary, Path(artifact_path)
+            binaries, artifact = self._built.binaries, Path(artifact_path)
             cache = Path(self.root, "build", "go", "deflated")
-            extra = self._wheel_sbom(artifact, self._built)
-            wheelzip.add_scripts(artifact, {binary.name: binary}, cache, extra)
+            extra = {
+                f"{sbom.FOLDER}/{sbom.file_name(binary.command)}": self._wheel_sbom(
+                    artifact, binary
+                )
+                for binary in binaries
+            }
+            scripts = {binary.path.name: binary.path for binary in binaries}
+            wheelzip.add_scripts(artifact, scripts, cache, extra)
             self.app.display_info(f"{artifact.name}: {wheelzip.compressor()}")
         finally:
             shutil.rmtree(self._built.folder, ignore_errors=True)

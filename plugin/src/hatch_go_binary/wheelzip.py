@@ -188,8 +188,8 @@ def add_scripts(
     taken = sorted({info.filename for info, _ in contents} & {entry.name for entry in added})
     if taken:  # two entries of one name: installers would pick either
         raise BuildError(
-            f"{wheel.name} already holds {', '.join(taken)}, the command hatch-go-binary "
-            "adds: remove that file from [tool.hatch.build.targets.wheel] shared-scripts"
+            f"{wheel.name} already holds {', '.join(taken)}, which hatch-go-binary adds as "
+            "commands: remove that file from [tool.hatch.build.targets.wheel] shared-scripts"
         )
     entries, rows = [], []
     for info, data in contents:

@@ -15,7 +15,10 @@ Every native script must also be described by a CycloneDX SBOM in the wheel's
 .dist-info/sboms/ (PEP 770), listed in RECORD: valid against the CycloneDX schema (with
 cyclonedx-python-lib installed; a structural check without it), its binary component
 carrying the script's sha256, and its Go modules and standard library those the build
-information inside the binary names. An sdist's sboms/*.json, if any, must be valid too.
+information inside the binary names. In a wheel of several commands each script needs its
+own (hatch-go-binary writes one per command), and no SBOM may describe a script the wheel
+lacks. An sdist's sboms/*.json, if any, must be valid too (hatch-go-binary writes one, from
+go.mod, named after the distribution: all its commands build from that one source).
 
 Both wheels and sdists must also pass the upload rules PyPI enforces, so a release is not
 refused halfway: its platform tags, a Summary of at most 512 characters, zip archives
@@ -1223,6 +1226,26 @@ def check_sbom(wheel: Wheel, binaries: Sequence[zipfile.ZipInfo]) -> Iterator[Fi
         return
     for info in native:
         yield from _check_described(name, info, wheel.archive.read(info), documents)
+    yield from _check_locations(name, set(info.filename for info in wheel.scripts()), documents)
+
+
+def _check_locations(
+    name: str, scripts: set[str], documents: Sequence[tuple[str, dict]]
+) -> Iterator[Finding]:
+    """Each script an SBOM describes is in the wheel: one that is not comes from another
+    build, such as a command no longer built, and vouches for nothing here."""
+    for sbom, document in documents:
+        for component in document.get("components", []):
+            if not isinstance(component, dict) or component.get("type") != "application":
+                continue
+            for location in _locations(component):
+                if isinstance(location, str) and is_script(location) and location not in scripts:
+                    yield Finding(
+                        name,
+                        "sbom",
+                        f"{sbom} describes {location}, which the wheel does not hold: an SBOM "
+                        f"of another build, or of a command no longer built; {_SBOM_FIX}",
+                    )
 
 
 def _check_described(

