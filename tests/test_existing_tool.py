@@ -431,3 +431,105 @@ def test_a_dependent_package_runs_the_adopted_tool(adopted_dist: Path, tmp_path:
             run_ok([uv(), "pip", "install", "-q", "--python", python, *links, "scan-report"])
         done = run_ok([python, "-c", "import scan_report; print(scan_report.report('a.db'))"])
         assert done.stdout == "report: deep scan of a.db\n"
+
+
+# --- two commands under cmd/, in one distribution ------------------------------------------------
+
+DUMP_GO = """\
+package main
+
+import (
+	"fmt"
+
+	flag "github.com/spf13/pflag"
+)
+
+var version = "dev"
+
+func main() {
+	showVersion := flag.Bool("version", false, "print the version and exit")
+	flag.Parse()
+	if *showVersion {
+		fmt.Println("sqlite-dump", version)
+		return
+	}
+	for _, name := range flag.Args() {
+		fmt.Println("dump of " + name)
+	}
+}
+"""
+TWO_COMMANDS = 'commands = { sqlite-scan = "./cmd/sqlite-scan", sqlite-dump = "./cmd/sqlite-dump" }\n'
+
+
+@pytest.fixture(scope="module")
+def two_command_module(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    module = tmp_path_factory.mktemp("tools") / "sqlite-tools"
+    for command, code in (("sqlite-scan", MAIN_GO), ("sqlite-dump", DUMP_GO)):
+        (module / "cmd" / command).mkdir(parents=True)
+        (module / "cmd" / command / "main.go").write_text(code)
+    (module / "cmd" / "sqlite-scan" / "main_test.go").write_text(MAIN_TEST_GO)
+    (module / "README.md").write_text("# sqlite-tools\n")
+    (module / "LICENSE").write_text("Our own terms.\n")
+    env = {**os.environ, "GOTOOLCHAIN": "local", "GOFLAGS": "-mod=mod"}
+    for args in (["mod", "init", "example.com/sqlite-tools"], ["get", PFLAG], ["mod", "tidy"]):
+        subprocess.run([go(), *args], cwd=module, env=env, check=True, capture_output=True)
+    git(module, "init", "-q", "-b", "main")
+    git(module, "add", "-A")
+    git(module, "commit", "-q", "-m", "two tools")
+    return module
+
+
+def test_two_commands_in_one_distribution(template: Path, two_command_module: Path, tmp_path: Path) -> None:
+    repository = checkout(two_command_module, tmp_path)
+    copier_copy(template, repository, main_package="./cmd/sqlite-scan")
+    pyproject = repository / "pyproject.toml"
+    text = pyproject.read_text()
+    single = re.search(r'(?ms)^command = "sqlite-scan"\n.*?^main-package = "\./cmd/sqlite-scan"\n', text)
+    assert single, text
+    pyproject.write_text(text.replace(single.group(0), TWO_COMMANDS))
+    git(repository, "add", "-A")
+    git(repository, "commit", "-q", "-m", "packaging for PyPI, both commands")
+    done = run_nox(repository, "-s", "wheels", "--", "linux/amd64", "linux/arm64")
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
+    dist = repository / "dist"
+    host = only(dist, f"*{HOST_TAGS}.whl")
+    with zipfile.ZipFile(host) as archive:
+        names = archive.namelist()
+    info = f"sqlite_scan_tool-{VERSION}"
+    for command in ("sqlite-scan", "sqlite-dump"):
+        assert f"{info}.data/scripts/{command}" in names
+        assert f"{info}.dist-info/sboms/{command}.cyclonedx.json" in names
+
+    for installer in ("pip", "uv"):
+        venv = tmp_path / f"venv-{installer}"
+        run_ok([uv(), "venv", "-q", "--python", sys.executable, str(venv)])
+        python = venv_python(venv)
+        if installer == "pip":
+            run_ok([uv(), "pip", "install", "-q", "--python", python, "pip"])
+            run_ok([python, "-m", "pip", "install", "-q", "--no-index", str(host)])
+        else:
+            run_ok([uv(), "pip", "install", "-q", "--python", python, str(host)], env=isolated_env(tmp_path))
+        scripts = Path(python).parent
+        assert run_ok([str(scripts / "sqlite-scan"), "--version"]).stdout == f"sqlite-scan {VERSION}\n"
+        assert run_ok([str(scripts / "sqlite-dump"), "a.db"]).stdout == "dump of a.db\n"
+        assert run_ok([python, "-m", PACKAGE, "--deep", "a.db"]).stdout == "deep scan of a.db\n"
+        code = f"import {PACKAGE} as p; print(p.get_binary_path()); print(p.get_binary_path('sqlite-dump'))"
+        found = run_ok([python, "-c", code]).stdout.split()
+        assert found == [str(scripts / "sqlite-scan"), str(scripts / "sqlite-dump")]
+        refused = subprocess.run(
+            [python, "-c", f"import {PACKAGE}; {PACKAGE}.get_binary_path('python')"], capture_output=True, text=True
+        )
+        assert refused.returncode == 1
+        assert "installs no command called python; the commands its" in refused.stderr
+        assert "lists: sqlite-dump, sqlite-scan" in refused.stderr
+
+    with zipfile.ZipFile(only(dist, "*aarch64*.whl")) as archive:
+        for command in ("sqlite-scan", "sqlite-dump"):
+            binary = Path(archive.extract(f"{info}.data/scripts/{command}", tmp_path / "arm64"))
+            binary.chmod(0o755)
+            ran = run_binary("linux/arm64", binary, "--version")
+            assert (ran.returncode, ran.stdout) == (0, f"{command} {VERSION}\n"), ran.stderr
+
+    gate = run_nox(repository, "-s", "check-version", "--", f"v{VERSION}")
+    assert gate.returncode == 0, gate.stdout[-4000:] + gate.stderr[-4000:]
+    assert f"`sqlite-scan --version` and `sqlite-dump --version` all say {VERSION}" in gate.stderr
