@@ -46,6 +46,21 @@ def test_a_clean_checkout_is_named_by_its_commit(checkout: Path) -> None:
 
 
 @needs_git
+def test_build_outputs_are_no_change_even_where_git_does_not_ignore_them(checkout: Path) -> None:
+    # A Go repository adopting the plugin: its .gitignore knows nothing of these.
+    (checkout / ".gitignore").write_text("")
+    git(checkout, "add", ".gitignore")
+    git(checkout, "commit", "-q", "-m", "empty .gitignore")
+    for output in ("build/go/linux_amd64/tool", "build/audit/ab12", "dist/tool.whl", ".nox/x/y"):
+        (checkout / output).parent.mkdir(parents=True, exist_ok=True)
+        (checkout / output).write_text("made by a build")
+    (checkout / "build" / "package").mkdir()
+    (checkout / "build" / "package" / "Dockerfile").write_text("FROM scratch\n")  # source
+    source = matrix.git_source(checkout)
+    assert source is not None and source["changed"] == ["build/package/Dockerfile"]
+
+
+@needs_git
 def test_edits_and_new_files_make_the_checkout_dirty(checkout: Path) -> None:
     (checkout / "pyproject.toml").write_text('[project]\nname = "tool"\nversion = "2.0"\n')
     (checkout / "new.go").write_text("package main\n")

@@ -147,6 +147,11 @@ def _git(root: Path, *args: str) -> str | None:
     return done.stdout if done.returncode == 0 else None
 
 
+# What builds and their tools write into the project, not source: left out of git's
+# status even where .gitignore does not list them (a Go repository adopting the plugin).
+_OUTPUTS = (":(exclude)build/go", ":(exclude)build/audit", ":(exclude)dist", ":(exclude).nox")
+
+
 def git_source(root: Path) -> dict | None:
     """The commit ROOT is checked out at and what differs from it (git status, untracked
     files included: the sdist takes them), or None when ROOT is not a git checkout of this
@@ -155,7 +160,7 @@ def git_source(root: Path) -> dict | None:
     if _git(root, "ls-files", "--error-unmatch", "--", "pyproject.toml") is None:
         return None
     commit = _git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
-    status = _git(root, "status", "--porcelain", "--untracked-files=all", "--", ".")
+    status = _git(root, "status", "--porcelain", "--untracked-files=all", "--", ".", *_OUTPUTS)
     if not commit or status is None:
         return None
     changed = sorted(line[3:] for line in status.splitlines() if line.strip())
