@@ -149,7 +149,13 @@ def _git(root: Path, *args: str) -> str | None:
 
 # What builds and their tools write into the project, not source: left out of git's
 # status even where .gitignore does not list them (a Go repository adopting the plugin).
-_OUTPUTS = (":(exclude)build/go", ":(exclude)build/audit", ":(exclude)dist", ":(exclude).nox")
+_OUTPUTS = (
+    ":(exclude)build/go",
+    ":(exclude)build/audit",
+    ":(exclude,glob)build/matrix-*",  # the staging folder of a build that is running
+    ":(exclude)dist",
+    ":(exclude).nox",
+)
 
 
 def git_source(root: Path) -> dict | None:
