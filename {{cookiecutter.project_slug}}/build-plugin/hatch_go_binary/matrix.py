@@ -152,7 +152,7 @@ def _git(root: Path, *args: str) -> str | None:
 _OUTPUTS = (
     ":(exclude)build/go",
     ":(exclude)build/audit",
-    ":(exclude,glob)build/matrix-*",  # the staging folder of a build that is running
+    ":(exclude,glob)build/matrix-*/**",  # the staging folder of a build that is running
     ":(exclude)dist",
     ":(exclude).nox",
 )
