@@ -1,4 +1,5 @@
-"""Remove the build scripts that template v0.2.0 replaced with the hatch-go-binary plugin.
+"""Remove the build scripts that template v0.2.0 replaced with the hatch-go-binary plugin,
+and the unhashed .github/ci-requirements.txt it replaced with hashed lock files.
 
 `copier update --trust` runs this from the project folder as a `before` migration
 (copier.yml `_migrations`; see migrations/README.md), for projects made before v0.2.0:
@@ -7,7 +8,8 @@
 
 Up to v0.1.x a project carried hatch_build.py, wheel_audit.py and build_matrix.py at
 its root; from v0.2.0 the plugin copy in build-plugin/ does their work, configured in
-[tool.hatch-go-binary]. Each of the three is removed with `git rm`. copier would delete
+[tool.hatch-go-binary]; .github/ci-requirements.txt gave way to the hashed lock files of
+.github/requirements/. Each of the four is removed with `git rm`. copier would delete
 them too, but silently, edits and all, so this script first tells edited files from
 untouched ones: it renders the file as the project's template version generated it
 (from the template checkout's git history, with the recorded answers) and compares.
@@ -43,6 +45,8 @@ REPLACED_BY = {
     "hatch_build.py": "the plugin's build hook, build-plugin/hatch_go_binary/hook.py, set up in [tool.hatch-go-binary]",
     "wheel_audit.py": "`python -m hatch_go_binary audit` (build-plugin/hatch_go_binary/audit.py)",
     "build_matrix.py": "`python -m hatch_go_binary build` (build-plugin/hatch_go_binary/matrix.py)",
+    ".github/ci-requirements.txt": "the hashed lock .github/requirements/ci.txt: a changed pin goes into ci.in "
+    "there, then ci.txt is compiled again (the command is in its header)",
 }
 
 
@@ -107,7 +111,7 @@ def _free(stem: str, content: bytes) -> Path:
 def _keep(name: str, content: bytes, generated: bytes | None, version: str) -> list[str]:
     """Copy the project's NAME into KEPT, say so, and return the README lines about it."""
     KEPT.mkdir(exist_ok=True)
-    copy = _free(name, content)
+    copy = _free(Path(name).name, content)
     copy.write_bytes(content)
     lines = [f"- `{copy.name}`: the project's `{name}` as it was before the update."]
     where = f"the last version is kept, untracked, as {copy.as_posix()}"
@@ -130,9 +134,10 @@ def _keep(name: str, content: bytes, generated: bytes | None, version: str) -> l
 def _readme(entries: list[str], source: str) -> str:
     where = f" ({source})" if source else ""
     return (
-        "# build-plugin-migration/: edited build scripts that a template update removed\n\n"
+        "# build-plugin-migration/: edited files that a template update removed\n\n"
         "Template v0.2.0 moved the build into the hatch-go-binary plugin in build-plugin/ and\n"
-        "removed hatch_build.py, wheel_audit.py and build_matrix.py from the project root.\n"
+        "removed hatch_build.py, wheel_audit.py and build_matrix.py from the project root, and\n"
+        ".github/ci-requirements.txt for the hashed lock files in .github/requirements/.\n"
         "These files were edited (or could not be checked), so their last versions are kept\n"
         "here. Nothing builds, packages, imports or lints them.\n\n"
         + "\n".join(entries)

@@ -129,7 +129,14 @@ def test_pip_wheel_and_nox_wheels_build_with_the_release(
     (wheel,) = (tmp_path / "pip").glob("*.whl")
     vendored = uv_build(default_project, tmp_path / "vendored")
     assert wheel.name == vendored.name and wheel.read_bytes() == vendored.read_bytes()
-    # the project's own session, with no Go on PATH: the plugin comes from the index
+    # the project's own session, with no Go on PATH: the plugin comes from the index, and
+    # its pin and hashes into build.txt, as build-plugin/README.md says
+    requirements = switched / ".github" / "requirements"
+    with (requirements / "build.in").open("a") as build_in:
+        build_in.write(f"hatch-go-binary=={PLUGIN_VERSION}\n")
+    compile_build = (requirements / "build.txt").read_text().splitlines()[1].lstrip("# ").split()
+    done = subprocess.run(compile_build, cwd=requirements, env=index_env(plugin_index), capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
     with pytest.MonkeyPatch.context() as patch:
         for name, value in index_env(plugin_index).items():
             patch.setenv(name, value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,13 @@ def test_generated_project_passes_its_own_nox_sessions(
     project = make_copier(template, tmp_path, use_cgo=use_cgo)
     git(project, "init", "-q")
     done = run_nox(project, "--force-venv-backend", backend, "-s", "tests", "lint")
+    output = done.stdout + done.stderr
+    # every install came from a hashed lock, wheels only; but the wheel just built
+    installs = re.findall(r"^nox > (?:\S*uv pip|python -m pip) install (.*)$", output, re.MULTILINE)
+    locks = [args for args in installs if args.startswith("--require-hashes --only-binary :all: -r ")]
+    assert {Path(args.split()[-1]).name for args in locks} == {"toolchain.txt", "test.txt", "lint.txt"}
+    assert [args for args in installs if args not in locks and "--no-deps" not in args] == []
+    assert re.search(r"^nox > uv build .*--build-constraint \S+build\.txt --require-build-hashes", output, re.MULTILINE)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
     # pytest ran inside, and its tests passed
     assert " passed" in done.stdout + done.stderr

