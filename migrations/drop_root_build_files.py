@@ -43,7 +43,7 @@ KEPT = Path("build-plugin-migration")  # next to build-plugin/, outside every bu
 # What does each file's work from v0.2.0 on, for the messages.
 REPLACED_BY = {
     "hatch_build.py": "the plugin's build hook, build-plugin/hatch_go_binary/hook.py, set up in [tool.hatch-go-binary]",
-    "wheel_audit.py": "`python -m hatch_go_binary audit` (build-plugin/hatch_go_binary/audit.py)",
+    "wheel_audit.py": "`python -m hatch_go_binary audit` (build-plugin/hatch_go_binary/audit/)",
     "build_matrix.py": "`python -m hatch_go_binary build` (build-plugin/hatch_go_binary/matrix.py)",
     ".github/ci-requirements.txt": "the hashed lock .github/requirements/ci.txt: a changed pin goes into ci.in "
     "there, then ci.txt is compiled again (the command is in its header)",

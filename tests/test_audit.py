@@ -195,7 +195,7 @@ def test_dist_checks_pass_the_real_wheels_and_sdist(audit: ModuleType, built: di
 def test_dist_checks_say_how_to_install_a_missing_tool(
     audit: ModuleType, good: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(audit, "_tool", lambda module, executable: None)
+    monkeypatch.setattr(audit.dist_checks, "_tool", lambda module, executable: None)
     findings = audit.run_dist_checks([good["linux/amd64"]])
     assert checks(findings) == ["check-wheel-contents", "twine"]
     assert "pip install twine" in message(findings, "twine")
@@ -326,7 +326,7 @@ def test_each_real_wheels_sbom_is_valid_cyclonedx(audit: ModuleType, built: dict
     with zipfile.ZipFile(built[target]) as archive:
         document, problems = audit.sbom_problems(archive.read(SBOM).decode())
     assert (problems, document is not None) == ([], True)
-    assert audit._cyclonedx() is not None, "the tests install cyclonedx-python-lib[json-validation]"
+    assert audit.sbom_schema._cyclonedx() is not None, "the tests install cyclonedx-python-lib[json-validation]"
 
 
 def test_a_wheel_without_an_sbom_is_caught(audit: ModuleType, good: dict[str, Path], tmp_path: Path) -> None:
@@ -433,10 +433,10 @@ def test_the_cache_skips_only_files_that_passed_this_same_audit(
         failed = audit_with_cache(src, cache, wrong, other)
         assert failed.returncode == 1
         assert f"{wrong.name}: FAIL" in failed.stdout and f"{other.name}: ok\n" in failed.stdout
-    # another audit (here: the module edited) checks everything again
+    # another audit (here: one of its modules edited) checks everything again
     edited = tmp_path / "edited"
     shutil.copytree(src / "hatch_go_binary", edited / "hatch_go_binary", ignore=shutil.ignore_patterns("__pycache__"))
-    module = edited / "hatch_go_binary" / "audit.py"
+    module = edited / "hatch_go_binary" / "audit" / "upload_rules.py"
     module.write_text(module.read_text() + "\n# edited\n")
     assert "passed this audit before" not in audit_with_cache(edited, cache, wheel).stdout
 

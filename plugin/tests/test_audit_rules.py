@@ -8,6 +8,7 @@ tests/test_audit.py.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import warnings
@@ -19,7 +20,7 @@ import pytest
 
 import hatch_go_binary.audit as audit
 
-SRC = Path(audit.__file__).resolve().parent.parent
+SRC = Path(audit.__file__).resolve().parents[2]
 X86_64 = "manylinux_2_17_x86_64.manylinux2014_x86_64.musllinux_1_1_x86_64"
 SCRIPT = "demo-1.0.data/scripts/demo"
 
@@ -524,7 +525,7 @@ def test_files_over_the_upload_limit_are_caught(
     wheel = crafted.make_wheel(tmp_path / "wheel")
     sdist = crafted.make_sdist(tmp_path / "sdist", pkg_info=crafted.pkg_info())
     assert audit.audit_wheel(wheel) == audit.audit_sdist(sdist) == []
-    monkeypatch.setattr(audit, "MAX_UPLOAD_BYTES", 100)
+    monkeypatch.setattr(audit.upload_rules, "MAX_UPLOAD_BYTES", 100)
     for findings in (audit.audit_wheel(wheel), audit.audit_sdist(sdist)):
         assert checks(findings) == ["file-size"]
         assert "PyPI refuses files over 0 MiB" in message(findings, "file-size")
@@ -626,12 +627,16 @@ def test_the_cache_remembers_passes_only(
         assert audit.main(["--cache", str(cache), str(bad), str(other)]) == 1
         out = capsys.readouterr().out
         assert f"{bad.name}: FAIL" in out and f"{other.name}: ok\n" in out
-    # other options, or an edited audit, check everything again
+    # other options, or an edited audit (any of its modules), check everything again
     assert audit.main(["--cache", str(cache), "--command", "demo", str(good)]) == 0
     assert remembered not in capsys.readouterr().out
-    edited = tmp_path / "audit.py"
-    edited.write_text(Path(audit.__file__).read_text() + "\n# edited\n")
-    monkeypatch.setattr(audit, "__file__", str(edited))
+    edited = tmp_path / "audit"
+    shutil.copytree(
+        Path(audit.__file__).parent, edited, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    module = edited / "upload_rules.py"
+    module.write_text(module.read_text() + "\n# edited\n")
+    monkeypatch.setattr(audit.cache, "__file__", str(edited / "cache.py"))
     assert audit.main(["--cache", str(cache), str(good)]) == 0
     assert remembered not in capsys.readouterr().out
 
@@ -642,7 +647,7 @@ def test_the_cache_remembers_an_sdist_per_kind_of_audit(
     """An sdist's own audit (PKG-INFO, size, SBOM) is a real pass, remembered like a
     wheel's; a pass without the dist checks never stands for one with them."""
     ran = []
-    monkeypatch.setattr(audit, "run_dist_checks", lambda paths: ran.append(paths) or [])
+    monkeypatch.setattr(audit.cli, "run_dist_checks", lambda paths: ran.append(paths) or [])
     sdist = crafted.make_sdist(tmp_path, pkg_info=crafted.pkg_info())
     remembered = f"{sdist.name}: ok (passed this audit before)"
     plain = ["--cache", str(tmp_path / "cache"), str(sdist)]
@@ -664,7 +669,7 @@ def test_dist_check_failures_fail_the_run(
     tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     failure = audit.Finding("(dist checks)", "twine", "failed:\nbad")
-    monkeypatch.setattr(audit, "run_dist_checks", lambda paths: [failure])
+    monkeypatch.setattr(audit.cli, "run_dist_checks", lambda paths: [failure])
     wheel = crafted.make_wheel(tmp_path)
     assert audit.main([str(wheel)]) == 0  # not asked for
     assert audit.main(["--dist-checks", "--cache", str(tmp_path / "cache"), str(wheel)]) == 1
@@ -675,7 +680,7 @@ def test_dist_check_failures_fail_the_run(
 def test_dist_checks_say_how_to_install_a_missing_tool(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(audit, "_tool", lambda module, executable: None)
+    monkeypatch.setattr(audit.dist_checks, "_tool", lambda module, executable: None)
     findings = audit.run_dist_checks([crafted.make_wheel(tmp_path)])
     assert checks(findings) == ["check-wheel-contents", "twine"]
     assert "pip install twine" in message(findings, "twine")
@@ -687,7 +692,7 @@ def test_missing_readers_are_named_with_their_install_command(
     def missing() -> None:
         raise audit.MissingDependencies(f"reading binary headers needs: {audit.INSTALL_HINT}")
 
-    monkeypatch.setattr(audit, "_readers", missing)
+    monkeypatch.setattr(audit.cli, "_readers", missing)
     assert audit.main([str(crafted.make_wheel(tmp_path))]) == 1
     assert 'pip install "hatch-go-binary[audit]"' in capsys.readouterr().err
 

@@ -27,11 +27,12 @@ def validation(request, monkeypatch) -> str:
     if request.param == "schema":
         pytest.importorskip("cyclonedx.validation.json")
         pytest.importorskip("jsonschema")
-        assert audit._cyclonedx() is not None
+        assert audit.sbom_schema._cyclonedx() is not None
     else:
-        monkeypatch.setattr(audit, "_cyclonedx_installed", lambda: False)
-        monkeypatch.setattr(audit, "_cyclonedx", lambda: None)
-        monkeypatch.setattr(audit, "_sbom_validator", lambda version: None)
+        for module in (audit.sbom_schema, audit.cli):
+            monkeypatch.setattr(module, "_cyclonedx_installed", lambda: False)
+        monkeypatch.setattr(audit.sbom_schema, "_cyclonedx", lambda: None)
+        monkeypatch.setattr(audit.sbom_schema, "_sbom_validator", lambda version: None)
     return request.param
 
 
@@ -347,15 +348,15 @@ def test_the_pass_cache_knows_which_validator_passed_a_file(monkeypatch) -> None
     pytest.importorskip("jsonschema")
     with_schema = audit.checker_identity([], False)
     assert "cyclonedx-python-lib 1" in with_schema
-    monkeypatch.setattr(audit, "_cyclonedx_installed", lambda: False)
+    monkeypatch.setattr(audit.sbom_schema, "_cyclonedx_installed", lambda: False)
     assert "cyclonedx-python-lib absent" in audit.checker_identity([], False)
 
 
 def test_without_the_validator_the_command_line_says_how_to_get_it(
     tmp_path: Path, monkeypatch, capsys
 ) -> None:
-    monkeypatch.setattr(audit, "_cyclonedx_installed", lambda: False)
-    monkeypatch.setattr(audit, "_sbom_validator", lambda version: None)
+    monkeypatch.setattr(audit.cli, "_cyclonedx_installed", lambda: False)
+    monkeypatch.setattr(audit.sbom_schema, "_sbom_validator", lambda version: None)
     assert audit.main([str(crafted.make_wheel(tmp_path, X86_64, {"demo": crafted.go_elf()}))]) == 0
     captured = capsys.readouterr()
     assert "SBOMs get a structural check only" in captured.err
