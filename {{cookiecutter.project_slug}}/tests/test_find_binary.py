@@ -140,7 +140,21 @@ def test_target_layout_finds_bin_next_to_the_package(install: FakeInstall) -> No
     target = install.tmp_path / "target"
     install.import_from(target)
     expected = put_executable(target / "bin")
+    install.record(expected)  # the .dist-info beside the package marks the installation
     assert get_binary_path() == str(expected)
+
+
+def test_a_bin_folder_beside_an_editable_source_is_not_trusted(
+    install: FakeInstall, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `pip install -e .` imports from the project's src/; its RECORD is elsewhere.
+    monkeypatch.setattr(sys, "path", [])
+    source = install.tmp_path / "project" / "src"
+    install.import_from(source)
+    put_executable(source / "bin")
+    with pytest.raises(BinaryNotFoundError) as caught:
+        get_binary_path()
+    assert f"  - {source / 'bin'} ({EXECUTABLE} is there, but no RECORD" in str(caught.value)
 
 
 # --- c, d, e. the interpreter's own directories ---
@@ -229,6 +243,16 @@ def test_a_name_the_distribution_does_not_install_is_refused(install: FakeInstal
 def test_a_command_must_be_a_name(command: str) -> None:
     with pytest.raises(ValueError, match="give a command's name, not a path"):
         get_binary_path(command)
+
+
+def test_a_name_with_repeated_separators_is_folded_as_installers_fold_it() -> None:
+    # Each run of "-", "_" and "." becomes one "_": my--tool installs my_tool-1.0.dist-info
+    assert _find_binary._normalized("My--Tool") == _find_binary._normalized("my_tool") == "my_tool"
+
+
+def test_uvs_target_rows_count_as_scripts() -> None:
+    rows = [["bin/other", "sha256=abc", "3"], ["pkg/x.py", "sha256=def", "1"]]
+    assert _find_binary._script_rows(rows) == {"other": ("abc", "3")}
 
 
 # --- order, duplicates, failures ---

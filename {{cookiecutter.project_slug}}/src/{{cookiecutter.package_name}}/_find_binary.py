@@ -119,8 +119,10 @@ def _candidate_dirs() -> Iterator[tuple[str, bool]]:
             yield os.path.normpath(os.path.join(root, relative_scripts)), True
     # b. `pip install --target /opt/t` puts packages in /opt/t and the
     #    scripts in /opt/t/bin, on Windows too (pip installs into a "home"
-    #    scheme, then moves its contents up): /opt/t/bin.
-    yield os.path.join(site_dir, "bin"), True
+    #    scheme, then moves its contents up): /opt/t/bin. Only where the
+    #    distribution's .dist-info sits beside the package: an editable
+    #    install imports from the project's src/, whose bin/ is nobody's.
+    yield os.path.join(site_dir, "bin"), bool(_dist_infos_in(site_dir))
     # The rest may belong to other installations.
     # c. The running interpreter's scripts directory: the venv it runs in,
     #    the environment of `uv tool install` or `uvx`: .venv/bin
@@ -309,7 +311,9 @@ def _stem(dist_info: str) -> str:
 
 def _normalized(name: str) -> str:
     # Installers write the name with "_" for each run of "-", "_" and "."; case varies.
-    return "".join("_" if char in "-." else char for char in name).lower()
+    import re
+
+    return re.sub(r"[-_.]+", "_", name).lower()
 
 
 def _read_record(dist_info: str) -> list[list[str]] | None:
@@ -322,11 +326,15 @@ def _read_record(dist_info: str) -> list[list[str]] | None:
         return None
 
 
+_SCRIPT_DIRS = ("bin", "Scripts")
+
+
 def _script_rows(rows: list[list[str]]) -> dict[str, tuple[str, str]]:
-    """{file name: (sha256, size)} of the scripts: the paths outside the site folder."""
+    """{file name: (sha256, size)} of the scripts: the paths outside the site folder, or
+    in its bin/ or Scripts/ (uv's `--target` records them there)."""
     scripts = {}
     for row in rows:
-        if len(row) == 3 and row[0].startswith("../"):
+        if len(row) == 3 and (row[0].startswith("../") or row[0].split("/")[0] in _SCRIPT_DIRS):
             algorithm, _, digest = row[1].partition("=")
             if algorithm == "sha256" and digest:
                 scripts[row[0].rsplit("/", 1)[-1]] = (digest, row[2])
