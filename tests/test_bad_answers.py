@@ -73,6 +73,9 @@ BAD_ANSWERS = [
     ("main_package", './x" y', "not a Go package path"),
     ("main_package", "./...", "not a Go package path"),
     ("main_package", "./cmd/other", "does not fit starter_code 'yes'"),
+    ("main_package", "-x", "not a Go package path"),
+    ("main_package", "./cmd/-x", "or '-'"),
+    ("main_package", "cmd/tool", "go reads 'cmd/tool' as"),
     # 1. a command the scripts folder already holds
     ("command_name", "python", "is taken"),
     ("command_name", "Python3.13t", "is taken"),

@@ -97,6 +97,22 @@ def test_the_sdist_hook_needs_nothing_installed(project: Path) -> None:
     assert done.stdout.strip() == "[]"
 
 
+@pytest.mark.parametrize("table", ["scripts", "gui-scripts"])
+def test_an_entry_point_named_like_a_command_is_refused(
+    project: Path, tmp_path: Path, table: str
+) -> None:
+    text = (project / "pyproject.toml").read_text(encoding="utf-8")
+    entry = f'\n[project.{table}]\nDemo = "demo_tool:main"\n'
+    (project / "pyproject.toml").write_text(
+        text.replace(
+            "\n[tool.hatch.build.targets.wheel]", entry + "\n[tool.hatch.build.targets.wheel]"
+        )
+    )
+    for kind in ("wheel", "sdist"):  # before anything is built
+        with pytest.raises(BuildError, match=r"\[project.scripts\] or .* has Demo, the name of"):
+            hatchling_build(project, kind, tmp_path / kind)
+
+
 def test_an_sdist_without_go_mod_says_what_to_do(project: Path, tmp_path: Path) -> None:
     (project / "go.mod").unlink()
     with pytest.raises(BuildError, match=r"has no go\.mod"):

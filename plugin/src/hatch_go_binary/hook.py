@@ -77,6 +77,7 @@ class GoBinaryBuildHook(BuildHookInterface):
         if self.target_name not in ("sdist", "wheel"):
             return
         settings = self.settings  # a wrong setting fails the sdist as it fails the wheel
+        self._refuse_entry_point_clash(settings)
         if self.target_name == "sdist":
             self._add_sdist_sbom(build_data)
             return
@@ -89,6 +90,25 @@ class GoBinaryBuildHook(BuildHookInterface):
             macos = max(tags.macos_minimum(binary.path) for binary in built.binaries)
         build_data["pure_python"] = False
         build_data["tag"] = f"py3-none-{tags.platform_tag(target, settings.glibc, macos)}"
+
+    def _refuse_entry_point_clash(self, settings: Settings) -> None:
+        """A [project.scripts] entry named like a command would install a Python wrapper
+        over the binary, or the binary over it, depending on the installer."""
+        core = self.metadata.core
+        entry_points = {**core.scripts, **core.gui_scripts}
+        clashes = sorted(
+            name
+            for name in entry_points
+            for command in settings.commands
+            if name.lower() == command.name.lower()
+        )
+        if clashes:
+            names = ", ".join(clashes)
+            raise BuildError(
+                f"pyproject.toml's [project.scripts] or [project.gui-scripts] has {names}, "
+                "the name of a Go command this wheel installs as itself: both would be "
+                f"written to the same file. Rename or remove the entry point {names}"
+            )
 
     def _add_sdist_sbom(self, build_data: dict[str, Any]) -> None:
         """sboms/<name>.cyclonedx.json in the sdist, through hatchling's force_include."""

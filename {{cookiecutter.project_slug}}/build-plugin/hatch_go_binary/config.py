@@ -134,6 +134,17 @@ def _package(key: str, package: object) -> str:
             'give the Go package that holds `package main`: ".", "./cmd/NAME", or an import '
             "path inside the module, with / separators and no ..",
         )
+    if any(part.startswith("-") for part in parts):
+        # go would read "-x" as one of its own flags, and refuses a "./-x" folder
+        raise _bad(key, package, "no path element may start with '-'")
+    if not relative and "." not in parts[0]:
+        # "cmd/tool" is a standard-library path to go; a module's own starts with its domain
+        raise _bad(
+            key,
+            package,
+            f"go takes an import path without a dot in its first element for the standard "
+            f'library: for the folder, write "./{package}"',
+        )
     return package
 
 
