@@ -533,3 +533,20 @@ def test_two_commands_in_one_distribution(template: Path, two_command_module: Pa
     gate = run_nox(repository, "-s", "check-version", "--", f"v{VERSION}")
     assert gate.returncode == 0, gate.stdout[-4000:] + gate.stderr[-4000:]
     assert f"`sqlite-scan --version` and `sqlite-dump --version` all say {VERSION}" in gate.stderr
+
+
+def test_a_kept_pyproject_says_what_to_merge(template: Path, tool_module: Path, tmp_path: Path) -> None:
+    """A repository with a pyproject.toml of its own keeps it; nox then says what is missing."""
+    repository = checkout(tool_module, tmp_path)
+    own = "[tool.ruff]\nline-length = 99\n"
+    (repository / "pyproject.toml").write_text(own)
+    git(repository, "add", "-A")
+    git(repository, "commit", "-q", "-m", "ruff settings")
+    done = copier_copy(template, repository)
+    output = re.sub(r"\x1b\[[0-9;]*m", "", done.stderr)
+    assert re.search(r"^\s*skip\s+pyproject\.toml$", output, re.M)
+    assert "pyproject.toml or noxfile.py: nothing builds until you merge the template's" in output
+    assert (repository / "pyproject.toml").read_text() == own
+    listed = run_nox(repository, "-l")
+    assert listed.returncode != 0
+    assert "pyproject.toml has no [tool.hatch-go-binary] table" in listed.stdout + listed.stderr

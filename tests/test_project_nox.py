@@ -28,3 +28,16 @@ def test_generated_project_passes_its_own_nox_sessions(
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
     # pytest ran inside, and its tests passed
     assert " passed" in done.stdout + done.stderr
+
+
+def test_lint_checks_every_go_file_but_those_go_skips(template: Path, tmp_path: Path) -> None:
+    """gofmt sees a package built only for another system, and not .nox/ or testdata/."""
+    project = make_copier(template, tmp_path)
+    unformatted = "//go:build windows\n\npackage winonly\n\nfunc X( ) {}\n"
+    for folder in ("internal/winonly", "internal/winonly/testdata", "_scratch"):
+        (project / folder).mkdir(parents=True)
+        (project / folder / "only_windows.go").write_text(unformatted)
+    done = run_nox(project, "-s", "lint")
+    assert done.returncode != 0
+    listed = done.stderr.split("gofmt would change these files; run `gofmt -w` on them:", 1)[1]
+    assert re.findall(r"\./\S+?\.go", listed) == ["./internal/winonly/only_windows.go"]
