@@ -239,6 +239,17 @@ def test_a_name_the_distribution_does_not_install_is_refused(install: FakeInstal
     assert str(caught.value) == f"{expected} lists: {EXECUTABLE}"
 
 
+def test_another_name_needs_the_record_to_tell(
+    install: FakeInstall, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "path", [])
+    paths = scheme_paths(default_scheme(), install.tmp_path / "venv")
+    install.import_from(paths["purelib"])
+    put_executable(paths["scripts"])
+    with pytest.raises(BinaryNotFoundError, match=r"no RECORD of .* was found to list"):
+        get_binary_path("python")
+
+
 @pytest.mark.parametrize("command", ["", "bin/tool", "..\\tool"])
 def test_a_command_must_be_a_name(command: str) -> None:
     with pytest.raises(ValueError, match="give a command's name, not a path"):

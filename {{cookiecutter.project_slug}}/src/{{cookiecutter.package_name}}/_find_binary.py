@@ -244,8 +244,13 @@ class _Record:
         return cls(None, {})
 
     def unknown_command(self, name: str) -> str | None:
-        """Say why name is not a command of this distribution, or None if it is (or may be)."""
-        if self.dist_info is None or name in self.scripts:
+        """Say why name is not a command of this distribution, or None if it is."""
+        if self.dist_info is None:
+            return (
+                f"cannot tell whether {DISTRIBUTION_NAME} installs a command called {name}:"
+                f" no RECORD of {DISTRIBUTION_NAME} was found to list its commands"
+            )
+        if name in self.scripts:
             return None
         listed = ", ".join(sorted(self.scripts)) or "none"
         return (
