@@ -19,6 +19,7 @@ from conftest import BIN, ROOT
 
 GITHUB = ROOT / ".github"
 RELEASE = GITHUB / "workflows" / "release.yml"
+RELEASE_LOCK = GITHUB / "requirements" / "release.txt"
 PLUGIN = ROOT / "plugin"
 VERSION = tomllib.loads((PLUGIN / "pyproject.toml").read_text())["project"]["version"]
 CHECK_TAG = "Check the tag is v + plugin/pyproject.toml's version"
@@ -122,15 +123,19 @@ def test_checkouts_keep_no_credentials_and_nothing_is_cached() -> None:
     assert release()["jobs"]["build"]["env"]["UV_NO_CACHE"] == "1"
 
 
-def test_the_tools_the_workflow_installs_exist() -> None:
+def test_the_tools_the_workflow_installs_are_hashed_and_exist() -> None:
     command = step("build", "Install uv and twine")["run"]
-    pins = command.removeprefix("python -m pip install ").split()
-    assert all("==" in pin for pin in pins), pins
-    # the comment beside it says uv is pinned as in the generated projects
+    assert command == f"python -m pip install --require-hashes --only-binary :all: -r {RELEASE_LOCK.relative_to(ROOT)}"
+    inputs = [line for line in (RELEASE_LOCK.with_suffix(".in")).read_text().splitlines() if line[:1].isalnum()]
+    lock = RELEASE_LOCK.read_text()
+    # each input pinned as the lock pins it; uv as in the generated projects
+    assert all(f"\n{pin} \\\n" in f"\n{lock}" for pin in inputs), inputs
     generated = (test_workflows.LOCKS / "ci.in").read_text().splitlines()
-    assert next(pin for pin in pins if pin.startswith("uv==")) in generated
+    assert next(pin for pin in inputs if pin.startswith("uv==")) in generated
+    assert "uv pip compile --universal --generate-hashes --python-version 3.13 release.in -o release.txt" in lock
     done = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--dry-run", "--quiet", "--no-deps", *pins],
+        [sys.executable, "-m", "pip", "install", "--dry-run", "--quiet", *command.split()[4:]],
+        cwd=ROOT,
         capture_output=True,
         text=True,
     )
@@ -139,7 +144,10 @@ def test_the_tools_the_workflow_installs_exist() -> None:
 
 def test_dependabot_watches_the_actions() -> None:
     updates = yaml.safe_load((GITHUB / "dependabot.yml").read_text())["updates"]
-    assert [(update["package-ecosystem"], update["directory"]) for update in updates] == [("github-actions", "/")]
+    assert [(update["package-ecosystem"], update["directory"]) for update in updates] == [
+        ("github-actions", "/"),
+        ("pip", "/.github/requirements"),
+    ]
 
 
 def test_the_tag_check_passes_only_the_version_with_a_v() -> None:
