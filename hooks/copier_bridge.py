@@ -39,9 +39,14 @@ def rules_environment(template: str) -> SandboxedEnvironment:
 
 
 @functools.cache
-def _validators(template: str) -> list[tuple[str, Template]]:
+def _questions(template: str) -> dict[str, Any]:
     with open(os.path.join(template, "copier.yml"), encoding="utf-8") as file:
-        questions = yaml.safe_load(file)
+        return yaml.safe_load(file)
+
+
+@functools.cache
+def _validators(template: str) -> list[tuple[str, Template]]:
+    questions = _questions(template)
     env = rules_environment(template)
     return [
         (name, env.from_string(question["validator"]))
@@ -56,12 +61,10 @@ def _validators(template: str) -> list[tuple[str, Template]]:
 
 def _hidden_questions(answers: dict[str, Any], template: str) -> set[str]:
     """The questions whose `when` is false for these answers: copier leaves them out of its answers file."""
-    with open(os.path.join(template, "copier.yml"), encoding="utf-8") as file:
-        questions = yaml.safe_load(file)
     env = rules_environment(template)
     public = {name: value for name, value in answers.items() if not name.startswith("_")}
     hidden = set()
-    for name, question in questions.items():
+    for name, question in _questions(template).items():
         when = question.get("when", True) if isinstance(question, dict) else True
         if isinstance(when, str):
             when = env.from_string(when).render(public).strip().lower() not in ("false", "")

@@ -147,6 +147,21 @@ def only(folder: Path, pattern: str) -> Path:
     return found
 
 
+def venv_with(installer: str, tmp_path: Path, *requirements: str) -> str:
+    """A fresh venv with REQUIREMENTS (no index: wheel files, or names with --find-links)
+    installed by pip or by uv; return its python."""
+    venv = tmp_path / f"venv-{installer}"
+    run_ok([uv(), "venv", "-q", "--python", sys.executable, str(venv)])
+    python = venv_python(venv)
+    if installer == "pip":
+        run_ok([uv(), "pip", "install", "-q", "--python", python, "pip"])
+        run_ok([python, "-m", "pip", "install", "-q", "--no-index", *requirements])
+    else:
+        install = [uv(), "pip", "install", "-q", "--python", python, "--no-index", *requirements]
+        run_ok(install, env=isolated_env(tmp_path))
+    return python
+
+
 def assert_runs_every_way(wheel: Path, tmp_path: Path) -> None:
     """pip and uv, each into a fresh venv: the command, `python -m` and get_binary_path()."""
     for scheme in ("venv-pip", "venv-uv"):
@@ -215,14 +230,7 @@ def test_a_few_pyproject_lines_ship_the_tool(
     assert not [name for name in members if name.startswith(("build/", "dist/"))]
     assert_foreign_wheel_runs(only(out / "arm64", "*.whl"), tmp_path)
     for installer in ("pip", "uv"):
-        venv = tmp_path / f"venv-{installer}"
-        run_ok([uv(), "venv", "-q", "--python", sys.executable, str(venv)])
-        python = venv_python(venv)
-        if installer == "pip":
-            run_ok([uv(), "pip", "install", "-q", "--python", python, "pip"])
-            run_ok([python, "-m", "pip", "install", "-q", "--no-index", str(host)])
-        else:
-            run_ok([uv(), "pip", "install", "-q", "--python", python, str(host)], env=isolated_env(tmp_path))
+        python = venv_with(installer, tmp_path, str(host))
         command = Path(python).parent / COMMAND
         assert run_ok([str(command), "--version"]).stdout == f"sqlite-scan {VERSION}\n"
         assert run_ok([str(command), "x.db"]).stdout == "scan of x.db\n"
@@ -418,17 +426,10 @@ def test_a_dependent_package_runs_the_adopted_tool(adopted_dist: Path, tmp_path:
     (dependent / "src" / "scan_report" / "__init__.py").write_text(DEPENDENT_CODE)
     wheels = tmp_path / "wheels"
     run_ok([uv(), "build", "--wheel", "--out-dir", str(wheels), str(dependent)])
+    # Resolved from the two folders alone: the tool comes in as scan-report's dependency.
+    links = ["--find-links", str(wheels), "--find-links", str(adopted_dist)]
     for installer in ("pip", "uv"):
-        venv = tmp_path / f"venv-{installer}"
-        run_ok([uv(), "venv", "-q", "--python", sys.executable, str(venv)])
-        python = venv_python(venv)
-        # Resolved from the two folders alone: the tool comes in as scan-report's dependency.
-        links = ["--no-index", "--find-links", str(wheels), "--find-links", str(adopted_dist)]
-        if installer == "pip":
-            run_ok([uv(), "pip", "install", "-q", "--python", python, "pip"])
-            run_ok([python, "-m", "pip", "install", "-q", *links, "scan-report"])
-        else:
-            run_ok([uv(), "pip", "install", "-q", "--python", python, *links, "scan-report"])
+        python = venv_with(installer, tmp_path, *links, "scan-report")
         done = run_ok([python, "-c", "import scan_report; print(scan_report.report('a.db'))"])
         assert done.stdout == "report: deep scan of a.db\n"
 
@@ -501,14 +502,7 @@ def test_two_commands_in_one_distribution(template: Path, two_command_module: Pa
         assert f"{info}.dist-info/sboms/{command}.cyclonedx.json" in names
 
     for installer in ("pip", "uv"):
-        venv = tmp_path / f"venv-{installer}"
-        run_ok([uv(), "venv", "-q", "--python", sys.executable, str(venv)])
-        python = venv_python(venv)
-        if installer == "pip":
-            run_ok([uv(), "pip", "install", "-q", "--python", python, "pip"])
-            run_ok([python, "-m", "pip", "install", "-q", "--no-index", str(host)])
-        else:
-            run_ok([uv(), "pip", "install", "-q", "--python", python, str(host)], env=isolated_env(tmp_path))
+        python = venv_with(installer, tmp_path, str(host))
         scripts = Path(python).parent
         assert run_ok([str(scripts / "sqlite-scan"), "--version"]).stdout == f"sqlite-scan {VERSION}\n"
         assert run_ok([str(scripts / "sqlite-dump"), "a.db"]).stdout == "dump of a.db\n"

@@ -237,10 +237,8 @@ class _Record:
 
     @classmethod
     def find(cls) -> _Record:
-        for dist_info in _own_dist_infos():
-            rows = _read_record(dist_info)
-            if rows is not None:
-                return cls(dist_info, _script_rows(rows))
+        for dist_info, rows in _own_records():
+            return cls(dist_info, _script_rows(rows))
         return cls(None, {})
 
     def unknown_command(self, name: str) -> str | None:
@@ -277,8 +275,9 @@ class _Record:
         return None
 
 
-def _own_dist_infos() -> Iterator[str]:
-    """Yield the .dist-info folders that may describe this installation, best first.
+def _own_records() -> Iterator[tuple[str, list[list[str]]]]:
+    """Yield (.dist-info folder, its RECORD's rows) that may describe this installation,
+    best first.
 
     First the ones beside this package that list this very file; then, for an
     editable install whose code lives in the project's src/, the first one of
@@ -289,10 +288,12 @@ def _own_dist_infos() -> Iterator[str]:
     for dist_info in _dist_infos_in(site_dir):
         rows = _read_record(dist_info)
         if rows is not None and any(row[0] == this_file for row in rows):
-            yield dist_info
+            yield dist_info, rows
     for entry in sys.path:
         for dist_info in _dist_infos_in(os.path.abspath(entry or os.curdir)):
-            yield dist_info
+            rows = _read_record(dist_info)
+            if rows is not None:
+                yield dist_info, rows
             return
 
 
