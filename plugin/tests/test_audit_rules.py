@@ -743,3 +743,24 @@ def test_the_module_holds_no_jinja_delimiters() -> None:
     """It is copied verbatim into the template, where Jinja would read these."""
     source = Path(audit.__file__).read_text()
     assert [pair for pair in ("{" + "{", "{" + "%", "{" + "#") if pair in source] == []
+
+
+def test_dist_checks_run_both_tools_and_report_what_each_printed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both tools run (at once), each on the files it takes, and a failure carries its output."""
+    script = "import sys; print(sys.argv[1], len(sys.argv) - 2, 'files'); sys.exit({code})"
+
+    def tool(code: int):
+        return lambda module, executable: [sys.executable, "-c", script.format(code=code), module]
+
+    wheel = crafted.make_wheel(tmp_path)
+    sdist = crafted.make_sdist(tmp_path, pkg_info=crafted.pkg_info())
+    monkeypatch.setattr(audit.dist_checks, "_tool", tool(0))
+    assert audit.run_dist_checks([wheel, sdist]) == []
+    monkeypatch.setattr(audit.dist_checks, "_tool", tool(3))
+    findings = audit.run_dist_checks([wheel, sdist])
+    assert checks(findings) == ["check-wheel-contents", "twine"]
+    outputs = {finding.check: finding.message for finding in findings}
+    assert outputs["twine"] == "failed:\ntwine 4 files"  # check --strict and the two files
+    assert outputs["check-wheel-contents"] == "failed:\ncheck_wheel_contents 1 files"

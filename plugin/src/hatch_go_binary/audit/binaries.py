@@ -53,7 +53,7 @@ def check_binaries(wheel: Wheel, binaries: Sequence[zipfile.ZipInfo]) -> Iterato
 
 def check_binary(wheel: Wheel, info: zipfile.ZipInfo) -> Iterator[Finding]:
     name, script = wheel.path.name, info.filename
-    data = wheel.archive.read(info)
+    data = wheel.read(info)
     found = binary_format(data)
     if not wheel.platforms:
         if wheel.pure and found != NOT_NATIVE:

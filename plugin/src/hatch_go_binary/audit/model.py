@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -47,6 +47,16 @@ class Wheel:
     platforms: list[Platform]
     entries: list[zipfile.ZipInfo]
     archive: zipfile.ZipFile
+    _scripts_read: dict[str, bytes] = field(default_factory=dict, repr=False)
+
+    def read(self, info: zipfile.ZipInfo) -> bytes:
+        """An entry's bytes. Scripts are kept once inflated: three checks read each
+        binary, and inflating a few MB is most of what the audit of a wheel costs."""
+        if not is_script(info.filename):
+            return self.archive.read(info)
+        if info.filename not in self._scripts_read:
+            self._scripts_read[info.filename] = self.archive.read(info)
+        return self._scripts_read[info.filename]
 
     @property
     def pure(self) -> bool:

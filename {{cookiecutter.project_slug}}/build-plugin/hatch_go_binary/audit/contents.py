@@ -66,7 +66,7 @@ def check_record(wheel: Wheel, record_file: str) -> Iterator[Finding]:
         if row is None:
             yield Finding(name, "record", f"{info.filename} is not listed in RECORD")
             continue
-        data = wheel.archive.read(info)
+        data = wheel.read(info)
         digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
         if row[1:3] != [f"sha256={digest}", str(len(data))]:
             yield Finding(

@@ -10,6 +10,8 @@ from importlib import metadata
 from importlib.util import find_spec
 from types import SimpleNamespace
 
+from hatch_go_binary.audit import lazy_iri
+
 # What `python -m hatch_go_binary requirements --audit` adds so that SBOMs meet the schema.
 SBOM_VALIDATOR = "cyclonedx-python-lib[json-validation]>=11"
 CYCLONEDX_TYPES = frozenset(
@@ -53,6 +55,7 @@ def _cyclonedx() -> SimpleNamespace | None:
     if not _cyclonedx_installed():
         return None
     try:
+        lazy_iri.import_jsonschema()  # before cyclonedx imports it
         from cyclonedx.schema import SchemaVersion
         from cyclonedx.validation.json import JsonStrictValidator
 

@@ -206,7 +206,7 @@ def check_sbom(wheel: Wheel, binaries: Sequence[zipfile.ZipInfo]) -> Iterator[Fi
         )
         return
     for info in native:
-        yield from _check_described(name, info, wheel.archive.read(info), documents)
+        yield from _check_described(name, info, wheel.read(info), documents)
     yield from _check_locations(name, set(info.filename for info in wheel.scripts()), documents)
 
 
