@@ -101,8 +101,8 @@ def matrix_targets(project: Path) -> list[str]:
 
 
 def bare_go_builds(project: Path, go: str, targets: list[str], env: dict[str, str]) -> float:
-    """Wall seconds of plain `go build -trimpath` for TARGETS, two at a time: the compiler's
-    own cost, which no packaging can go below."""
+    """Wall seconds of plain `go build -trimpath` for TARGETS, as many at once as the plugin
+    builds (one per CPU): the compiler's own cost, which no packaging can go below."""
     from concurrent.futures import ThreadPoolExecutor
 
     out = Path(tempfile.mkdtemp(prefix="bare-", dir=project.parent))
@@ -121,7 +121,7 @@ def bare_go_builds(project: Path, go: str, targets: list[str], env: dict[str, st
         )
 
     start = time.perf_counter()
-    with ThreadPoolExecutor(2) as pool:
+    with ThreadPoolExecutor(floors.workers(project)) as pool:
         list(pool.map(build, targets))
     return time.perf_counter() - start
 
@@ -276,6 +276,7 @@ def main() -> None:
     )
 
     per_binary = cold[0] / binaries[0], cold[1] / binaries[1]
+    at_once = floors.workers(project)
     edit_per_binary = edited[0] / binaries[0], edited[1] / binaries[1]
     figures = [
         Figure("largest wheel size ratio, per platform", max(sizes), None, "x", "<= 0.42x", max(sizes) <= 0.42),
@@ -288,7 +289,7 @@ def main() -> None:
             unchanged[0] <= 0.5 * unchanged[1],
         ),
         Figure(
-            f"floor: Go's up-to-date check alone, {len(bare_targets)} targets 2 at a time, vs that rebuild",
+            f"floor: Go's up-to-date check alone, {len(bare_targets)} targets {at_once} at a time, vs that rebuild",
             unchanged_floor,
             unchanged[1],
             "s",
@@ -309,7 +310,7 @@ def main() -> None:
         Figure("cold build per binary (wall)", *per_binary, "s", "<= 0.9x", per_binary[0] <= 0.9 * per_binary[1]),
         Figure("floor: a bare cold go build per binary", bare / len(bare_targets), per_binary[1], "s"),
         Figure(
-            f"cold full matrix vs a bare go build of the same {len(bare_targets)} targets, 2 at a time",
+            f"cold full matrix vs a bare go build of the same {len(bare_targets)} targets, {at_once} at a time",
             cold[0],
             bare,
             "s",
@@ -413,17 +414,17 @@ def reading(binaries: tuple[int, int], cpu: tuple[float, float]) -> list[str]:
         f"  With {binaries[0]} binaries against {binaries[1]}, a cold build of the whole matrix costs at",
         f"  least {floor:.2f}x go-to-wheel's CPU time on the same cores, so a wall ratio under 1.0x",
         "  would need less compiler work per binary than Go does. What the template controls is",
-        "  the rest, seen in the per-binary rows: targets build two at a time (Go compiles the",
+        "  the rest, seen in the per-binary rows: targets build one per CPU at once (Go compiles the",
         "  runtime package on about one core), in one hatchling process per worker.",
         "- Rebuilds: Go's build cache decides what to compile, and each target starts from its",
         "  last binary, so Go's up-to-date check skips the link when nothing changed; the",
         "  libdeflate output and the audit's passes are kept by content. go-to-wheel relinks",
         "  every binary on every run. The edit row adds a line that changes every binary.",
-        "- The bare row is plain `go build -trimpath` of the same targets, two at a time, with",
+        "- The bare row is plain `go build -trimpath` of the same targets, one per CPU at once, with",
         "  an empty build cache: the compiler's floor, which packaging can only add to.",
         "- Cold runs delete the project's build/ folder too, so none of these caches is at work there.",
         "- The floor rows (benchmarks/floors.py) run only what packaging cannot skip: the plugin's own",
-        "  go build of every target, two at a time, from its kept binaries for the nothing-changed",
+        "  go build of every target, one per CPU at once, from its kept binaries for the nothing-changed",
         "  floor, then libdeflate level 12 of each binary for the edit floor; for size, the binary",
         "  deflated alone, without the Python package, metadata, license, SBOM and RECORD. A",
         "  target below its floor cannot be met by packaging. go-to-wheel stores its binaries",

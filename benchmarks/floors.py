@@ -1,7 +1,7 @@
 """What Go and libdeflate alone cost for the bench's figures: the floors under them.
 
 Each floor runs the plugin's own `go build` command line and environment (imported
-from the project's build-plugin/) for every target, two at a time like the plugin,
+from the project's build-plugin/) for every target, as many at once as the plugin,
 and leaves out everything else it does: hatchling, the SBOM, the zip, the audit,
 the dist checks, the worker processes' start. A packaging figure can come near its
 floor but not go below it, so a target under the floor cannot be met by packaging.
@@ -19,7 +19,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-WORKERS = 2  # as the plugin runs on this machine's two cores
+from packaging.version import Version
 
 
 def _plugin(project: Path):
@@ -31,12 +31,21 @@ def _plugin(project: Path):
     return build, config, tags
 
 
+def workers(project: Path) -> int:
+    """How many builds the plugin runs at once here: one per CPU this process may use."""
+    _plugin(project)
+    from hatch_go_binary.matrix import usable_cpus
+
+    return usable_cpus()
+
+
 def _go_build(project: str, go: str, target: str, folder: str, seed: str | None) -> str:
     """The plugin's go build of TARGET into FOLDER, after copying SEED there if given."""
     build, config, tags = _plugin(Path(project))
     root = Path(project)
     settings = config.read_settings(config.load_pyproject(root), root)
-    version = config.load_pyproject(root)["project"]["version"]
+    # as hatchling hands it to the plugin: normalized (1.0.0-RC1 is 1.0.0rc1)
+    version = str(Version(config.load_pyproject(root)["project"]["version"]))
     goos, _ = tags.split_target(target)
     (command,) = settings.commands
     output = Path(folder) / tags.executable_name(command.name, goos)
@@ -68,7 +77,7 @@ def _run(job, project: Path, go: str, targets: list[str], seeds: dict[str, str |
         folder.mkdir()
     # fork: the workers inherit the imports; nothing runs threads at this point
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(WORKERS, mp_context=context) as pool:
+    with ProcessPoolExecutor(workers(project), mp_context=context) as pool:
         pool.submit(int).result()  # the workers exist before the clock starts
         start = time.perf_counter()
         futures = [

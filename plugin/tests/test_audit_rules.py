@@ -437,6 +437,20 @@ def test_duplicate_entries_are_caught(tmp_path: Path) -> None:
     assert "demo-1.0.dist-info/WHEEL appears 2 times" in message(findings, "zip-duplicate")
 
 
+def test_each_copy_of_a_duplicated_script_is_audited_as_itself(tmp_path: Path) -> None:
+    """The audit keeps inflated scripts for its several checks: by entry, not by name."""
+    contents = crafted.wheel_contents(
+        "demo", "1.0", ["py3-none-" + X86_64], {"demo": crafted.elf()}
+    )
+    path = tmp_path / f"demo-1.0-py3-none-{X86_64}.whl"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns "Duplicate name"
+        crafted.write_zip(path, contents, entries=[(SCRIPT, b"not a binary at all")])
+    findings = audit.audit_wheel(path, ["demo"])  # named: both copies get the header checks
+    assert "zip-duplicate" in checks(findings)
+    assert "binary-os" in checks(findings)  # the second copy, read as the second copy
+
+
 def test_zip_comments_are_caught(tmp_path: Path) -> None:
     findings = audited(tmp_path / "archive", comment=b"made by hand")
     assert checks(findings) == ["zip-comment"]
@@ -764,3 +778,22 @@ def test_dist_checks_run_both_tools_and_report_what_each_printed(
     outputs = {finding.check: finding.message for finding in findings}
     assert outputs["twine"] == "failed:\ntwine 4 files"  # check --strict and the two files
     assert outputs["check-wheel-contents"] == "failed:\ncheck_wheel_contents 1 files"
+
+
+def test_dist_checks_keep_the_tools_order_and_each_tools_output_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """twine first, whatever starts or ends first; its printed lines before its errors; a
+    tool that cannot start is a finding, not a traceback."""
+    twine = "import sys; print('checked'); print('the reason', file=sys.stderr); sys.exit(1)"
+    argv = {"twine": [sys.executable, "-c", twine], "check_wheel_contents": [str(tmp_path)]}
+    monkeypatch.setattr(audit.dist_checks, "_tool", lambda module, executable: argv[module])
+    findings = audit.run_dist_checks([crafted.make_wheel(tmp_path)])
+    assert [finding.check for finding in findings] == ["twine", "check-wheel-contents"]
+    assert findings[0].message == "failed:\nchecked\nthe reason"
+    assert findings[1].message.startswith("could not start: [Errno 13]")
+    monkeypatch.setattr(audit.dist_checks, "_tool", lambda module, executable: None)
+    assert [f.check for f in audit.run_dist_checks([tmp_path / "x.whl"])] == [
+        "twine",
+        "check-wheel-contents",
+    ]

@@ -29,10 +29,14 @@ import jsonschema
 verdicts = {{}}
 before = "rfc3987_syntax" in sys.modules
 for format_name in ("iri", "iri-reference"):
-    validator = jsonschema.Draft7Validator(
-        {{"format": format_name}}, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER
-    )
-    verdicts[format_name] = [validator.is_valid(value) for value in json.loads(sys.argv[1])]
+    for name, checker in (
+        ("draft 7", jsonschema.Draft7Validator.FORMAT_CHECKER),
+        ("2020-12", jsonschema.Draft202012Validator.FORMAT_CHECKER),
+        ("a new FormatChecker()", jsonschema.FormatChecker()),
+    ):
+        validator = jsonschema.Draft7Validator({{"format": format_name}}, format_checker=checker)
+        values = json.loads(sys.argv[1])
+        verdicts[f"{{format_name}}, {{name}}"] = [validator.is_valid(value) for value in values]
 print(json.dumps({{"imported before checking": before, "verdicts": verdicts}}))
 """
 
@@ -47,18 +51,29 @@ def verdicts(prepare: str) -> dict:
     return json.loads(done.stdout)
 
 
+DEFER = (
+    "from hatch_go_binary.audit import lazy_iri; lazy_iri.import_jsonschema()\n"
+    "assert 'rfc3987_syntax' not in sys.modules"
+)
+
+
 def test_the_same_verdicts_without_the_import_cost() -> None:
     pytest.importorskip("rfc3987_syntax")
-    plain = verdicts("")
-    deferred = verdicts(
-        "from hatch_go_binary.audit import lazy_iri; lazy_iri.import_jsonschema()\n"
-        "assert 'rfc3987_syntax' not in sys.modules"
-    )
+    plain, deferred = verdicts(""), verdicts(DEFER)
     assert plain["imported before checking"] is True
     assert deferred["imported before checking"] is False
     assert deferred["verdicts"] == plain["verdicts"]
-    assert plain["verdicts"]["iri"][:2] == [True, True]
-    assert False in plain["verdicts"]["iri-reference"]  # the checks do refuse something
+    assert plain["verdicts"]["iri, draft 7"][:2] == [True, True]
+    assert False in plain["verdicts"]["iri-reference, a new FormatChecker()"]  # it does refuse
+
+
+def test_an_rfc3987_syntax_that_cannot_import_checks_nothing_as_before() -> None:
+    """Without lark, jsonschema registers no IRI check; the deferred one then passes all."""
+    pytest.importorskip("rfc3987_syntax")
+    no_lark = "sys.modules['lark'] = None\n"
+    plain, deferred = verdicts(no_lark), verdicts(no_lark + DEFER)
+    assert deferred["verdicts"] == plain["verdicts"]
+    assert all(all(found) for found in plain["verdicts"].values())
 
 
 def test_a_jsonschema_imported_already_is_left_alone() -> None:

@@ -419,20 +419,45 @@ def test_a_script_of_the_same_name_already_in_the_wheel_is_refused(
     assert wheel.read_bytes() == before
 
 
+def _tool_entry_end(tmp_path: Path) -> int:
+    """Where the script entry of ENTRIES ends in the written zip: the next entry's offset."""
+    with written(tmp_path / "probe", ENTRIES) as archive:
+        offsets = [info.header_offset for info in archive.infolist()]
+    return offsets[[entry.name for entry in ENTRIES].index("pkg-1.0.data/scripts/tool") + 1]
+
+
+EMPTY_LONG_NAMES = [Entry("x" * 100 + str(number), b"", FILE_MODE, DATE) for number in range(3)]
+
+
 @pytest.mark.parametrize(
-    ("limits", "said"),
+    ("case", "said"),
     [
-        pytest.param({"ZIP32_ENTRIES": 4}, "5 files", id="entries"),
-        pytest.param({"ZIP32_BYTES": len(NOISE)}, "scripts/tool ends beyond", id="entry"),
-        pytest.param({"ZIP32_BYTES": len(NOISE) + 600}, "bytes in all", id="whole"),
+        pytest.param("entries", "5 files", id="entries"),
+        pytest.param("size", "pkg-1.0.data/scripts/tool is ", id="size"),
+        pytest.param("offset", "pkg-1.0.data/scripts/tool ends at byte", id="offset"),
+        pytest.param("directory", "its central directory is", id="directory"),
     ],
 )
-def test_write_zip_refuses_what_needs_zip64(tmp_path: Path, monkeypatch, limits, said) -> None:
+def test_write_zip_refuses_what_needs_zip64(tmp_path: Path, monkeypatch, case, said) -> None:
     """Past the 32-bit zip's limits (here lowered to the test's sizes) the build stops with
-    a message, and leaves no file, rather than writing a zip that would not read back."""
-    for name, value in limits.items():
+    a message naming what overflows, and leaves no file, rather than writing a zip that
+    would not read back. Each limit is set just low enough for one field to overflow."""
+    (tmp_path / "probe").mkdir()
+    entries = EMPTY_LONG_NAMES if case == "directory" else ENTRIES
+    limit = {
+        "entries": {"ZIP32_ENTRIES": len(ENTRIES) - 1},
+        "size": {"ZIP32_BYTES": len(NOISE)},
+        "offset": {"ZIP32_BYTES": _tool_entry_end(tmp_path)},
+        "directory": {"ZIP32_BYTES": 3 * (30 + 101) + 1},  # the local entries fit, just
+    }[case]
+    for name, value in limit.items():
         monkeypatch.setattr(wheelzip, name, value)
     with pytest.raises(BuildError, match="zip64") as refused:
-        wheelzip.write_zip(tmp_path / "out.whl", ENTRIES)
+        wheelzip.write_zip(tmp_path / "out.whl", entries)
     assert said in str(refused.value)
-    assert os.listdir(tmp_path) == []
+    assert not (tmp_path / "out.whl").exists()
+    edge = {"entries": ("ZIP32_ENTRIES", len(ENTRIES)), "directory": ("ZIP32_BYTES", 3 * 147 + 1)}
+    if case in edge:  # one more, and the zip is written
+        monkeypatch.setattr(wheelzip, *edge[case])
+        wheelzip.write_zip(tmp_path / "out.whl", entries)
+        assert zipfile.ZipFile(tmp_path / "out.whl").testzip() is None

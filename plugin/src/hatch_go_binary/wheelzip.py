@@ -123,8 +123,8 @@ def write_zip(path: Path, entries: Sequence[Entry]) -> None:
         raise _too_large(path, f"{len(entries):,} files")
     local, central = io.BytesIO(), io.BytesIO()
     for entry in entries:
-        if max(len(entry.data), local.tell()) >= ZIP32_BYTES:
-            raise _too_large(path, f"{entry.name} ends beyond {ZIP32_BYTES:,} bytes")
+        if len(entry.data) >= ZIP32_BYTES:
+            raise _too_large(path, f"{entry.name} is {len(entry.data):,} bytes")
         name = entry.name.encode("utf-8")
         flags = 0 if entry.name.isascii() else _UTF8_NAMES
         data = entry.deflated()
@@ -141,6 +141,8 @@ def write_zip(path: Path, entries: Sequence[Entry]) -> None:
         )
         local.write(name)
         local.write(data)
+        if local.tell() >= ZIP32_BYTES:  # the next entry's offset, or the directory's, overflows
+            raise _too_large(path, f"{entry.name} ends at byte {local.tell():,}")
         central.write(
             struct.pack(
                 "<IHHHHHHIIIHHHHHII",
@@ -162,8 +164,8 @@ def write_zip(path: Path, entries: Sequence[Entry]) -> None:
         )
         central.write(name)
     directory = central.getvalue()
-    if local.tell() + len(directory) >= ZIP32_BYTES:
-        raise _too_large(path, f"{local.tell() + len(directory):,} bytes in all")
+    if len(directory) >= ZIP32_BYTES:
+        raise _too_large(path, f"its central directory is {len(directory):,} bytes")
     end = struct.pack(
         "<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(directory), local.tell(), 0
     )

@@ -19,11 +19,14 @@ IRI_DRAFTS = ("Draft7Validator", "Draft201909Validator", "Draft202012Validator")
 
 
 def is_valid_iri(rule: str, instance: object) -> bool:
-    """jsonschema's own IRI check, importing rfc3987-syntax the first time it runs."""
+    """jsonschema's own IRI check, importing rfc3987-syntax the first time it runs. Where
+    that import fails (lark missing), jsonschema would have had no IRI check: none here."""
     if not isinstance(instance, str):
         return True  # formats apply to strings only
-    from rfc3987_syntax import is_valid_syntax
-
+    try:
+        from rfc3987_syntax import is_valid_syntax
+    except ImportError:
+        return True
     return is_valid_syntax(rule, instance)
 
 
@@ -58,14 +61,19 @@ def import_jsonschema() -> None:
         import jsonschema
 
         return
-    for draft in IRI_DRAFTS:
-        checker = getattr(getattr(jsonschema, draft, None), "FORMAT_CHECKER", None)
-        if checker is None:
-            continue
-        for format_name, rule in IRI_RULES.items():
-            if format_name not in checker.checkers:
+    # jsonschema registers each check on every draft's checker and on FormatChecker itself,
+    # which a FormatChecker() made later copies; so do these.
+    registries = [
+        getattr(getattr(jsonschema, draft, None), "FORMAT_CHECKER", None) for draft in IRI_DRAFTS
+    ]
+    for format_name, rule in IRI_RULES.items():
 
-                def check(instance: object, rule: str = rule) -> bool:
-                    return is_valid_iri(rule, instance)
+        def check(instance: object, rule: str = rule) -> bool:
+            return is_valid_iri(rule, instance)
 
+        for checker in registries:
+            if checker is not None and format_name not in checker.checkers:
                 checker.checks(format_name, raises=ValueError)(check)
+        register_everywhere = getattr(jsonschema.FormatChecker, "_cls_checks", None)
+        if register_everywhere and format_name not in jsonschema.FormatChecker.checkers:
+            register_everywhere(format_name, raises=ValueError)(check)

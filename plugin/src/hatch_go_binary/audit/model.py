@@ -47,16 +47,17 @@ class Wheel:
     platforms: list[Platform]
     entries: list[zipfile.ZipInfo]
     archive: zipfile.ZipFile
-    _scripts_read: dict[str, bytes] = field(default_factory=dict, repr=False)
+    _scripts_read: dict[int, bytes] = field(default_factory=dict, repr=False)
 
     def read(self, info: zipfile.ZipInfo) -> bytes:
         """An entry's bytes. Scripts are kept once inflated: three checks read each
-        binary, and inflating a few MB is most of what the audit of a wheel costs."""
+        binary, and inflating a few MB is most of what the audit of a wheel costs. Kept
+        by where the entry starts, as two entries may share a name."""
         if not is_script(info.filename):
             return self.archive.read(info)
-        if info.filename not in self._scripts_read:
-            self._scripts_read[info.filename] = self.archive.read(info)
-        return self._scripts_read[info.filename]
+        if info.header_offset not in self._scripts_read:
+            self._scripts_read[info.header_offset] = self.archive.read(info)
+        return self._scripts_read[info.header_offset]
 
     @property
     def pure(self) -> bool:
