@@ -481,8 +481,9 @@ def publish(session: nox.Session) -> None:
         )
     gate(session, "verify", "--strict")
     files = dist_files()
-    # twine and pypi-attestations with all they import, and nothing else: this session
-    # holds the upload credentials, and in CI the OIDC identity.
+    # twine and pypi-attestations with all they import, and nothing else (but, with the
+    # plugin's PyPI release, build.txt for the gate): this session holds the upload
+    # credentials, and in CI the OIDC identity.
     install_lock(session, "publish", ["twine>=6.1", "pypi-attestations>=0.0.26"])
     session.run("twine", "check", "--strict", *map(str, files))
     url = session.run("python", "-c", TWINE_UPLOAD_URL, *twine_args, silent=True).strip()
