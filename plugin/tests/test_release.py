@@ -130,6 +130,38 @@ def test_an_unreadable_record_is_refused(project: Path, capsys, text: str, error
     assert err.endswith("): rebuild with `nox -s wheels`")
 
 
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        pytest.param({"build-record": 99}, "build-record 99: written by another", id="format"),
+        pytest.param({"source": {"git-commit": ["x"]}}, "git-commit is ['x']", id="commit"),
+        pytest.param({"source": {"dirty": "yes"}}, "dirty is 'yes'", id="dirty"),
+        pytest.param({"source": {"changed": "src/x.go"}}, "changed is 'src/x.go'", id="changed"),
+    ],
+)
+def test_a_record_of_other_shape_is_refused(project: Path, capsys, change, error) -> None:
+    path = project / "dist" / matrix.RECORD
+    path.write_text(json.dumps({**json.loads(path.read_text()), **change}))
+    err = refused(capsys, "verify")
+    assert "dist/BUILD.json cannot be read (" in err and error in err
+
+
+def test_another_projects_file_is_named_as_such(project: Path, capsys) -> None:
+    """build keeps other distributions' files in the folder: a rebuild would not help."""
+    write_wheel(project / "dist" / "other_pkg-2.0-py3-none-any.whl")
+    err = refused(capsys, "verify")
+    assert (
+        "other_pkg-2.0-py3-none-any.whl: another project's file, which no rebuild removes: "
+        "move it out of dist/"
+    ) in err
+
+
+def test_a_version_that_is_no_version_is_refused(project: Path, capsys) -> None:
+    (project / "pyproject.toml").write_text('[project]\nname = "tool"\nversion = "one"\n')
+    err = refused(capsys, "verify")
+    assert err.endswith("pyproject.toml: [project] version 'one' is no PEP 440 version")
+
+
 def test_a_file_the_build_did_not_make_is_refused(project: Path, capsys) -> None:
     write_wheel(project / "dist" / "tool-1.0-py3-none-any.whl")
     err = refused(capsys, "verify")
@@ -196,8 +228,12 @@ def test_a_build_of_head_passes_strictly(checkout: Path, capsys) -> None:
     status, out, err = run(capsys, "verify", "--strict", "--tag", "v1.0")
     assert (status, err) == (0, "")
     assert out.endswith(f"dist/BUILD.json: 3 files from commit {head}\n")
-    # a tag that is not there (yet) is no doubt
-    assert run(capsys, "verify", "--strict", "--tag", "v9.9")[0] == 0
+    # a tag that is not there (yet) is no doubt, but it is said that it was not compared
+    status, out, err = run(capsys, "verify", "--strict", "--tag", "v9.9")
+    assert status == 0
+    assert (
+        err == "warning: there is no tag v9.9 in this checkout, so dist/ was not compared with it"
+    )
 
 
 def doubt_head_moved(checkout: Path) -> str:
@@ -249,10 +285,11 @@ def doubt_no_git_here(checkout: Path) -> str:
 )
 def test_doubts_about_the_source_warn_or_with_strict_refuse(checkout: Path, capsys, doubt) -> None:
     expected = doubt(checkout)
-    status, out, err = run(capsys, "verify", "--tag", "v1.0")
+    tag = ["--tag", "v1.0"] if doubt is doubt_tag_elsewhere else []  # the one with a tag
+    status, out, err = run(capsys, "verify", *tag)
     assert status == 0 and err == f"warning: {expected}", err
     assert "dist/ is the build recorded in dist/BUILD.json: 3 files" in out
-    err = refused(capsys, "verify", "--strict", "--tag", "v1.0")
+    err = refused(capsys, "verify", "--strict", *tag)
     assert err == (
         f"python -m hatch_go_binary verify: Not releasing: {expected}. A release is one build of "
         "the tagged commit: commit everything, check out that commit, then `nox -s wheels`"
@@ -281,6 +318,32 @@ def test_checksums_list_the_verified_files_and_the_record(
     status, out, err = run(capsys, "checksums", "--check")
     assert (status, err) == (0, "")
     assert out == "dist/ holds exactly the 4 files dist/SHA256SUMS lists, byte for byte\n"
+
+
+def test_checksums_refuse_files_the_build_did_not_make(project: Path, capsys) -> None:
+    """--check would refuse them later, and a rebuild would not remove them."""
+    (project / "dist" / "notes.txt").write_text("mine\n")
+    err = refused(capsys, "checksums")
+    assert err.endswith(
+        "dist/ also holds notes.txt, which the build did not make: move them out of dist/, "
+        "then run this again"
+    )
+    assert not (project / "dist" / "SHA256SUMS").exists()
+
+
+def test_checksums_refuse_a_github_output_they_cannot_write(
+    project: Path, capsys, monkeypatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("GITHUB_OUTPUT", str(tmp_path / "no-such-folder" / "output"))
+    err = refused(capsys, "checksums")
+    assert "cannot hand SHA256SUMS's sha256 on: $GITHUB_OUTPUT (" in err
+    assert not (project / "dist" / "SHA256SUMS").exists()  # nothing vouches for an unsent digest
+
+
+def test_a_file_that_is_not_what_its_name_says_is_a_message(project: Path, capsys) -> None:
+    (project / "dist" / OTHER_WHEEL).write_bytes(b"not a zip")
+    err = refused(capsys, "sboms")
+    assert "(BadZipFile). The folder holds a file that cannot be read as what its name says" in err
 
 
 def test_checksums_need_a_verified_dist(project: Path, capsys) -> None:
@@ -325,6 +388,14 @@ def test_check_refuses_a_line_that_is_no_checksum(summed: Path, capsys, line: st
     assert (
         " ".join(f"dist/SHA256SUMS, line 5, is not `<sha256>  <file name>`: {line!r}".split())
         in err
+    )
+
+
+def test_check_refuses_a_sha256sums_that_is_not_text(summed: Path, capsys) -> None:
+    (summed / "SHA256SUMS").write_bytes(b"\xff\n")
+    err = refused(capsys, "checksums", "--check")
+    assert err.endswith(
+        "dist/SHA256SUMS is not UTF-8 text, so not the file `nox -s checksums` writes"
     )
 
 

@@ -28,13 +28,30 @@ import tarfile
 import zipfile
 from pathlib import Path
 
-from packaging.utils import parse_sdist_filename, parse_wheel_filename
-from packaging.version import Version
+from packaging.utils import (
+    InvalidSdistFilename,
+    InvalidWheelFilename,
+    canonicalize_name,
+    parse_sdist_filename,
+    parse_wheel_filename,
+)
+from packaging.version import InvalidVersion, Version
 
 from hatch_go_binary.audit import sha256_of
 from hatch_go_binary.config import load_pyproject
 from hatch_go_binary.errors import BuildError
-from hatch_go_binary.matrix import RECORD, git_commit
+from hatch_go_binary.matrix import RECORD, RECORD_FORMAT, git_commit
+
+# What reading dist/ can raise besides GateError: each becomes a message, not a traceback.
+UNREADABLE = (
+    OSError,
+    UnicodeDecodeError,
+    InvalidVersion,
+    InvalidWheelFilename,
+    InvalidSdistFilename,
+    zipfile.BadZipFile,
+    tarfile.TarError,
+)
 
 SUMS = "SHA256SUMS"
 # PEP 770's folder in a wheel, and where the sdist hook puts the sdist's
@@ -65,10 +82,28 @@ def artifact_version(path: Path) -> Version:
     return parse_sdist_filename(path.name)[1]
 
 
-def check_record(dist: Path, files: list[Path], root: Path, strict: bool, tag: str | None) -> None:
+def _distribution(file_name: str) -> str | None:
+    """The normalized project name a wheel or sdist file name starts with."""
+    stem = file_name.split("-", 1)[0]
+    return canonicalize_name(stem) if "-" in file_name else None
+
+
+def _check_source_types(source: dict) -> None:
+    """TypeError unless the record's source has the types `build` writes."""
+    commit, changed = source.get("git-commit"), source.get("changed", [])
+    if commit is not None and not isinstance(commit, str):
+        raise TypeError(f"git-commit is {commit!r}")
+    if not isinstance(source.get("dirty", False), bool):
+        raise TypeError(f"dirty is {source.get('dirty')!r}")
+    if not isinstance(changed, list) or not all(isinstance(name, str) for name in changed):
+        raise TypeError(f"changed is {changed!r}")
+
+
+def check_record(dist: Path, files: list[Path], root: Path, strict: bool, tag: str | None) -> str:
     """Fail unless DIST's wheels and sdist are exactly those of the build in its record,
     byte for byte. STRICT: also unless that build is of ROOT's HEAD (and the tag, where it
-    exists there) with nothing uncommitted; otherwise doubts about the source are warnings."""
+    exists there) with nothing uncommitted; otherwise doubts about the source are warnings.
+    Returns the line that says which build DIST is."""
     record_path, folder = dist / RECORD, shown(dist)
     if not record_path.is_file():
         raise GateError(
@@ -83,13 +118,22 @@ def check_record(dist: Path, files: list[Path], root: Path, strict: bool, tag: s
         source = record["source"]
         if not isinstance(source, dict):
             raise TypeError(f"source is {source!r}")
+        _check_source_types(source)
+        if record.get("build-record") != RECORD_FORMAT:
+            raise ValueError(
+                f"build-record {record.get('build-record')!r}: written by another "
+                f"hatch-go-binary, this one reads format {RECORD_FORMAT}"
+            )
     except (ValueError, KeyError, TypeError) as error:
         raise GateError(
             f"{record_path} cannot be read ({error!r}): rebuild with `nox -s wheels`"
         ) from None
     present = {path.name: sha256_of(path) for path in files}
+    ours = {_distribution(name) for name in listed}
     problems = [
         f"  {name}: not made by that build (another build left it, such as `uv build`)"
+        if _distribution(name) in ours
+        else f"  {name}: another project's file, which no rebuild removes: move it out of {folder}"
         for name in present
         if name not in listed
     ]
@@ -118,6 +162,8 @@ def check_record(dist: Path, files: list[Path], root: Path, strict: bool, tag: s
     tagged = git_commit(root, f"refs/tags/{tag}") if tag and built else None
     if tagged and tagged != built:
         doubts.append(f"the tag {tag} is commit {tagged}, but {folder} was built from {built}")
+    if tag and built and head and not tagged:  # a typo, or a tag not fetched: not compared
+        warn(f"there is no tag {tag} in this checkout, so {folder} was not compared with it")
     if built and not head:
         doubts.append(f"{folder} was built from commit {built}; without git here, HEAD is unknown")
     if head and not built:
@@ -130,7 +176,7 @@ def check_record(dist: Path, files: list[Path], root: Path, strict: bool, tag: s
             )
         warn(doubt)
     what = f"commit {built}" if built else f"the sdist with sha256 {source.get('sdist-sha256')}"
-    print(f"{folder} is the build recorded in {record_path}: {len(files)} files from {what}")
+    return f"{folder} is the build recorded in {record_path}: {len(files)} files from {what}"
 
 
 def verify(dist: Path, root: Path, strict: bool = False, tag: str | None = None) -> list[Path]:
@@ -147,26 +193,55 @@ def verify(dist: Path, root: Path, strict: bool = False, tag: str | None = None)
         raise GateError(str(error)) from None
     if not isinstance(version, str):
         raise GateError(f"{root / 'pyproject.toml'} has no [project] version to compare with")
-    check_record(dist, files, root, strict, tag)
-    stale = [path.name for path in files if artifact_version(path) != Version(version)]
+    try:
+        wanted = Version(version)
+    except InvalidVersion:
+        raise GateError(
+            f"{root / 'pyproject.toml'}: [project] version {version!r} is no PEP 440 version"
+        ) from None
+    verified = check_record(dist, files, root, strict, tag)
+    stale = [path.name for path in files if artifact_version(path) != wanted]
     if stale:
         raise GateError(
             f"{shown(dist)} holds files of another version than pyproject.toml's {version}: "
             f"{', '.join(stale)}. Rebuild with `nox -s wheels`"
         )
+    print(verified)
     return files
+
+
+def held_files(dist: Path) -> dict[str, Path]:
+    """The files in DIST that SHA256SUMS must list: all but itself, and uv build's
+    .gitignore."""
+    held = {path.name: path for path in dist.iterdir() if path.is_file()}
+    held.pop(SUMS, None)
+    held.pop(".gitignore", None)
+    return held
 
 
 def write_sums(dist: Path, root: Path) -> None:
     """Write DIST/SHA256SUMS for the verified artifacts and the record; hand its own
     sha256 on in $GITHUB_OUTPUT (the build job's output, for the release jobs)."""
     files = [*verify(dist, root), dist / RECORD]
+    others = sorted(set(held_files(dist)) - {path.name for path in files})
+    if others:  # the release jobs take the folder whole, and --check would refuse these
+        raise GateError(
+            f"{shown(dist)} also holds {', '.join(others)}, which the build did not make: "
+            f"move them out of {shown(dist)}, then run this again"
+        )
     sums = dist / SUMS
     sums.write_bytes("".join(f"{sha256_of(path)}  {path.name}\n" for path in files).encode())
     digest = sha256_of(sums)
     if os.environ.get("GITHUB_OUTPUT"):
-        with open(os.environ["GITHUB_OUTPUT"], "a", encoding="utf-8") as output:
-            output.write(f"sha256sums={digest}\n")
+        try:
+            with open(os.environ["GITHUB_OUTPUT"], "a", encoding="utf-8") as output:
+                output.write(f"sha256sums={digest}\n")
+        except OSError as error:
+            sums.unlink()  # a SHA256SUMS whose digest went nowhere would vouch for nothing
+            raise GateError(
+                f"cannot hand SHA256SUMS's sha256 on: $GITHUB_OUTPUT ({error}). "
+                "Run this as a step of a GitHub Actions job, or unset GITHUB_OUTPUT"
+            ) from None
     print(f"{sums}: {len(files)} files; its own sha256 is {digest}")
 
 
@@ -184,14 +259,18 @@ def check_sums(dist: Path) -> None:
             "changed on the way here. Nothing was signed or uploaded"
         )
     listed: dict[str, str] = {}
-    for number, line in enumerate(sums.read_text(encoding="utf-8").splitlines(), 1):
+    try:
+        text = sums.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise GateError(
+            f"{sums} is not UTF-8 text, so not the file `nox -s checksums` writes"
+        ) from None
+    for number, line in enumerate(text.splitlines(), 1):
         digest, _, name = line.partition("  ")
         if len(digest) != 64 or not name or "/" in name or name in listed:
             raise GateError(f"{sums}, line {number}, is not `<sha256>  <file name>`: {line!r}")
         listed[name] = digest.lower()
-    held = {path.name: path for path in dist.iterdir() if path.is_file()}
-    held.pop(SUMS)
-    held.pop(".gitignore", None)  # uv build writes one
+    held = held_files(dist)
     digests = {name: sha256_of(held[name]) for name in listed if name in held}
     problems = [
         f"  {name}: sha256 {digests[name]}, SHA256SUMS has {digest}"
@@ -272,5 +351,12 @@ def main(command: str, argv: list[str] | None = None) -> int:
             extract_sboms(options.dist)
     except GateError as error:
         print(f"{parser.prog}: {error}", file=sys.stderr)
+        return 1
+    except UNREADABLE as error:  # a file in the folder that is not what its name says
+        print(
+            f"{parser.prog}: {error} ({type(error).__name__}). The folder holds a file that "
+            "cannot be read as what its name says: rebuild it with `nox -s wheels`",
+            file=sys.stderr,
+        )
         return 1
     return 0
