@@ -325,6 +325,14 @@ def test_an_unknown_repository_is_twines_own_message(project: Path, capfd) -> No
     assert "or pass --repository-url URL" in err
 
 
+def test_a_python_without_twine_is_named(project: Path, index: Index, capfd, monkeypatch):
+    (project.parent / "fakes" / "twine" / "settings.py").unlink()
+    err = refused(capfd, "--repository-url", index.url)
+    assert f"twine does not run with {sys.executable} (ImportError: cannot import name " in err
+    assert "install twine 6.1 or newer beside hatch-go-binary. Nothing was uploaded" in err
+    assert index.holds() == {}
+
+
 def test_twine_check_refusing_stops_the_upload(project: Path, index: Index, capfd, monkeypatch):
     monkeypatch.setenv("FAKE_TWINE", "check fails")
     err = refused(capfd, "--repository-url", index.url)

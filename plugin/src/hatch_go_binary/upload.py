@@ -188,8 +188,9 @@ def upload_url(twine_args: list[str]) -> str:
     )
     url = done.stdout.strip()
     if done.returncode:
+        said = (done.stderr.strip().splitlines() or ["no message"])[-1]
         raise UploadError(
-            f"twine does not run with {sys.executable} ({done.stderr.strip()}): install "
+            f"twine does not run with {sys.executable} ({said}): install "
             "twine 6.1 or newer beside hatch-go-binary. Nothing was uploaded"
         )
     if url.startswith("error:"):
@@ -245,7 +246,8 @@ def upload(
         return
     uploads = [str(path) for path in missing]
     command = ["upload", *twine_args, "--disable-progress-bar"]
-    if not sys.stdin.isatty() and "--non-interactive" not in twine_args:
+    interactive = sys.stdin is not None and sys.stdin.isatty()
+    if not interactive and "--non-interactive" not in twine_args:
         command.append("--non-interactive")
     # On PyPI (the only index twine allows it for) a re-run may meet a file that arrived
     # meanwhile; the comparison above and below still checks its bytes.
