@@ -420,7 +420,7 @@ def test_every_install_in_the_sessions_is_from_a_hashed_lock(rendered: Path) -> 
 
     assert 'HASHED = ("--require-hashes", "--only-binary", ":all:")' in noxfile
     (hashed,) = calls(functions["install_lock"], "install")
-    # ONLY (the release gate's few pins) adds --no-deps, and takes them from the same lock
+    # the whole lock, or (ONLY) some of its pins without their dependencies
     assert ast.unparse(hashed) == "session.install(*HASHED, *(['--no-deps'] if chosen else []), '-r', str(lock))"
     others = sorted(ast.unparse(call) for call in calls(tree, "install") if call is not hashed)
     # the wheel `nox -s tests` just built; dist/'s own wheel, from nowhere else

@@ -13,20 +13,12 @@ in CI (README: "What the workflows do").
 
 from __future__ import annotations
 
-import argparse
-import base64
-import hashlib
-import json
 import os
 import platform
 import re
 import shutil
-import subprocess
 import sys
 import sysconfig
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -242,11 +234,6 @@ COMMANDS = list(SETTINGS.get("commands", {})) or [
 DISTRIBUTION = PYPROJECT["project"]["name"]
 VERSION = PYPROJECT["project"]["version"]
 DIST = Path("dist")
-# Where the indexes twine knows by name list their files (the simple API).
-SIMPLE_APIS = {
-    "https://upload.pypi.org/legacy/": "https://pypi.org/simple/",
-    "https://test.pypi.org/legacy/": "https://test.pypi.org/simple/",
-}
 # The plugin's release gate reads back the build record (dist/BUILD.json) its `build`
 # wrote: `verify` (dist/ is that one build, of this version), `checksums`, `sboms`.
 # The copy in build-plugin/ needs only packaging (and tomli before 3.11): nox's own
@@ -259,7 +246,8 @@ GATE_NEEDS = ("hatch-go-binary", "packaging", "tomli")  # tomli: Python < 3.11
 def gate(session: nox.Session, command: str, *args: str) -> None:
     """Run `python -m hatch_go_binary COMMAND ARGS`; it says what is wrong and fails."""
     if not PLUGIN_FROM_PYPI:
-        if sys.version_info < (3, 9):  # noqa: UP036  # the plugin's floor; nox still runs on 3.8
+        # The plugin's floor, not ruff's target: nox itself still runs on 3.8.
+        if sys.version_info < (3, 9):  # noqa: UP036
             session.error(
                 f"nox runs on Python {platform.python_version()} here, and the release gate "
                 "in build-plugin/ needs 3.9 or newer: install nox with a newer Python "
@@ -363,213 +351,19 @@ def sboms(session: nox.Session) -> None:
     gate(session, "sboms", *session.posargs)
 
 
-class PublishError(Exception):
-    """A publishing problem the user can act on; the message says what to do."""
-
-
-class _Arguments(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise PublishError(f"nox -s publish: {message}")
-
-
-# Where twine uploads, as twine itself resolves it: -r/--repository-url, TWINE_REPOSITORY
-# and TWINE_REPOSITORY_URL, ~/.pypirc (or --config-file). Runs where twine is installed.
-TWINE_UPLOAD_URL = """
-import argparse, sys
-from twine import exceptions, settings
-parser = argparse.ArgumentParser()
-settings.Settings.register_argparse_arguments(parser)
-try:
-    upload = settings.Settings.from_argparse(parser.parse_known_args()[0])
-    print(upload.repository_config["repository"])
-except exceptions.TwineException as error:
-    print("error:", error)
-"""
-
-
-def _fetch(url: str, accept: str = "*/*") -> tuple[bytes, str, str]:
-    """GET url; on 401/403 again with TWINE_USERNAME/TWINE_PASSWORD (a private index)."""
-    request = urllib.request.Request(url, headers={"Accept": accept})
-    login = (os.environ.get("TWINE_USERNAME", ""), os.environ.get("TWINE_PASSWORD", ""))
-    for attempt in range(2):
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:
-                return response.read(), response.headers.get("Content-Type", ""), response.geturl()
-        except urllib.error.HTTPError as error:
-            if attempt or error.code not in (401, 403) or not all(login):
-                raise
-            basic = base64.b64encode(":".join(login).encode()).decode()
-            request.add_header("Authorization", f"Basic {basic}")
-        except (urllib.error.URLError, OSError, ValueError) as error:
-            raise PublishError(
-                f"Cannot reach the package index at {url}: {getattr(error, 'reason', error)}. "
-                "Check the address (--repository, --repository-url, --index-url) and the "
-                "network. Nothing was uploaded"
-            ) from None
-    raise AssertionError  # the second attempt returns or raises
-
-
-def index_hashes(simple: str) -> dict[str, str]:
-    """filename -> sha256 of each file the index lists for this project, from its simple
-    API (PEP 691 JSON or PEP 503 links). No packaging tool reports these, and twine's
-    --skip-existing takes a used file name for "already uploaded", whatever its bytes."""
-    simple = simple.rstrip("/") + "/"
-    page = urllib.parse.urljoin(simple, canonicalize_name(DISTRIBUTION) + "/")
-    try:
-        body, kind, final = _fetch(page, "application/vnd.pypi.simple.v1+json, text/html;q=0.1")
-    except urllib.error.HTTPError as error:
-        if error.code == 404 and simple in SIMPLE_APIS.values():
-            return {}  # a project PyPI does not have yet
-        if error.code == 404:  # a new project, or no simple API there at all?
-            try:
-                _fetch(simple)
-                return {}
-            except urllib.error.HTTPError:
-                pass
-        raise PublishError(
-            f"The package index answered HTTP {error.code} {error.reason} for {page}: if "
-            f"{simple} is not its simple API, pass that with --index-url. Nothing was uploaded"
-        ) from None
-    if "json" in kind:
-        links = [(file["url"], file["hashes"]) for file in json.loads(body)["files"]]
-    else:
-        links = [
-            (href, {})
-            for href in re.findall(r"""href=["']([^"']+)""", body.decode(errors="replace"))
-        ]
-    listed = {}
-    for href, hashes in links:
-        url, _, fragment = urllib.parse.urljoin(final, href).partition("#")
-        name = urllib.parse.unquote(url.rsplit("/", 1)[-1])
-        digest = hashes.get("sha256") or fragment.partition("sha256=")[2]
-        listed[name] = (digest or hashlib.sha256(_fetch(url)[0]).hexdigest()).lower()
-    return listed
-
-
-def compare_with_index(simple: str, files: list[Path]) -> tuple[list[Path], list[str]]:
-    """dist/'s files the index lacks, and a line for each it has with other bytes."""
-    listed = index_hashes(simple)
-    held = {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in files}
-    conflicts = [
-        f"  {name}: the index has sha256 {listed[name]}, dist/ has {digest}"
-        for name, digest in held.items()
-        if listed.get(name, digest) != digest
-    ]
-    return [path for path in files if path.name not in listed], conflicts
-
-
-def upload_hint(output: str) -> str:
-    """What to do about twine's failure, from what twine printed."""
-    if "trustedpublishing" in output.lower().replace(" ", ""):
-        return (
-            "Trusted publishing was refused: check the publisher on PyPI (owner, repository, "
-            "workflow file release.yml, environment) against this repository (README: "
-            "Releasing)."
-        )
-    if re.search(r"\b(401|403)\b", output):
-        return (
-            "The index refused the credentials. Locally, set TWINE_USERNAME and "
-            "TWINE_PASSWORD (for PyPI: __token__ and an API token) or a ~/.pypirc entry; in "
-            "GitHub Actions, check the trusted publisher settings on PyPI (README: Releasing)."
-        )
-    if re.search(r"\b(400|409)\b", output):
-        return (
-            "The index refused a file. If it says the file name was used before: an index "
-            "never takes a name twice, even after a deletion. Bump `version` in pyproject.toml."
-        )
-    return "Fix what twine reports above."
-
-
 @nox.session(default=False)
 def publish(session: nox.Session) -> None:
     """twine check, then twine upload what the index lacks (`-- -r testpypi`, twine's options)."""
-    parser = _Arguments(prog="nox -s publish --", add_help=False, allow_abbrev=False)
-    parser.add_argument("--index-url", help="the index's simple API, if not <upload URL>/simple/")
-    parser.add_argument("--attestations", action="store_true", help="sign and upload PEP 740")
-    try:
-        options, twine_args = parser.parse_known_args(session.posargs)
-    except PublishError as error:
-        session.error(str(error))
-    ambient = "ACTIONS_ID_TOKEN_REQUEST_URL" in os.environ or "SIGSTORE_ID_TOKEN" in os.environ
-    if options.attestations and not ambient:
-        session.error(
-            "--attestations signs with the CI's OIDC identity, which only a GitHub Actions "
-            "job with `permissions: id-token: write` has (release.yml's publish job). Leave "
-            "it out elsewhere; PyPI takes attestations only from trusted publishing"
-        )
     gate(session, "verify", "--strict")
-    files = dist_files()
     # twine and pypi-attestations with all they import, and nothing else (but, with the
     # plugin's PyPI release, the gate's three pins from build.txt): this session holds
     # the upload credentials, and in CI the OIDC identity.
     install_lock(session, "publish", ["twine>=6.1", "pypi-attestations>=0.0.26"])
-    session.run("twine", "check", "--strict", *map(str, files))
-    url = session.run("python", "-c", TWINE_UPLOAD_URL, *twine_args, silent=True).strip()
-    if url.startswith("error:"):
-        session.error(
-            f"twine cannot tell where to upload: {url[7:]}\nName an index it knows (pypi, "
-            "testpypi, or a ~/.pypirc entry: [NAME] with repository = URL) or pass "
-            "--repository-url URL"
-        )
-    simple = options.index_url or SIMPLE_APIS.get(url) or url.rstrip("/") + "/simple/"
-    try:
-        missing, conflicts = compare_with_index(simple, files)
-    except PublishError as error:
-        session.error(str(error))
-    if conflicts:
-        session.error(
-            f"{DISTRIBUTION} {VERSION} is already on {url} with different files:\n"
-            + "\n".join(conflicts)
-            + "\nAn index never replaces a file, so dist/ cannot become that release. Release "
-            "a new version: bump `version` in pyproject.toml, commit, tag. Nothing was uploaded"
-        )
-    for path in [path for path in files if path not in missing]:
-        session.log(f"already on the index, identical: {path.name}")
-    if not missing:
-        session.log(f"Every file of {DISTRIBUTION} {VERSION} is already on {url}.")
-        return
-    uploads = [str(path) for path in missing]
-    command = ["upload", *twine_args, "--disable-progress-bar"]
-    command += [] if session.interactive else ["--non-interactive"]
-    # On PyPI (the only index twine allows it for) a re-run may meet a file that arrived
-    # meanwhile; the comparison above and below still checks its bytes.
-    command += ["--skip-existing"] if url in SIMPLE_APIS else []
-    if options.attestations:
-        for path in missing:  # left by an earlier try; signing refuses to overwrite them
-            Path(f"{path}.publish.attestation").unlink(missing_ok=True)
-        session.run("pypi-attestations", "sign", *uploads)
-        command.append("--attestations")
-        uploads += [f"{path}.publish.attestation" for path in missing]
-    session.log(f"twine {' '.join(command)} {' '.join(uploads)}")
-    done = subprocess.run(
-        [shutil.which("twine", path=session.bin) or "twine", *command, *uploads],
-        env={**os.environ, "COLUMNS": os.environ.get("COLUMNS", "160")},  # rich wraps at 80
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    sys.stdout.buffer.write(done.stdout)
-    sys.stdout.flush()
-    try:  # what is on the index now, whatever twine said
-        left, conflicts = compare_with_index(simple, files)
-    except PublishError:
-        left, conflicts = missing, []
-    if conflicts:
-        session.error(
-            f"Other files of {DISTRIBUTION} {VERSION} are on {url} now:\n"
-            + "\n".join(conflicts)
-            + "\nRelease a new version: bump `version` in pyproject.toml, commit, tag"
-        )
-    if done.returncode == 0:
-        session.log(f"Uploaded to {url}: {', '.join(path.name for path in missing)}")
-    elif not left:
-        session.warn("twine reported an error, but every file is now on the index, identical.")
-    else:
-        session.error(
-            f"twine upload to {url} failed. {upload_hint(done.stdout.decode(errors='replace'))}"
-            f"\nOn the index now: {len(files) - len(left)} of {len(files)} files. "
-            "`nox -s publish` is safe to run again once that is fixed: it uploads only what is "
-            "missing"
-        )
+    # The plugin's upload runs on this venv's Python, twine's: it refuses files the index
+    # holds with other bytes and sends only what it lacks, so a re-run resumes.
+    env = {} if PLUGIN_FROM_PYPI else {"PYTHONPATH": str(Path("build-plugin").resolve())}
+    args = ["--prog", "nox -s publish", *([] if session.interactive else ["--non-interactive"])]
+    session.run("python", "-m", "hatch_go_binary", "upload", *args, *session.posargs, env=env)
 
 
 if __name__ == "__main__":

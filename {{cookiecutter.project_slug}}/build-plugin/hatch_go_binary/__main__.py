@@ -1,4 +1,4 @@
-"""`python -m hatch_go_binary COMMAND ...`: build, audit, requirements, and the release gate."""
+"""`python -m hatch_go_binary COMMAND ...`: build, audit, requirements, the release gate, upload."""
 
 import sys
 
@@ -15,6 +15,8 @@ commands:
   checksums
           write dist/SHA256SUMS for the verified dist/ (--check: verify dist/ by it)
   sboms   copy the wheels' and the sdist's SBOMs to dist/sboms/
+  upload  twine check dist/, then twine upload what the index lacks, refusing files it
+          holds with other bytes (--index-url, --attestations; other options go to twine)
 """
 
 
@@ -36,6 +38,10 @@ def main(argv=None) -> int:
         from hatch_go_binary.release import main as release
 
         return release(command, rest)
+    if command == "upload":
+        from hatch_go_binary.upload import main as upload
+
+        return upload(rest)
     if command == "audit":
         from hatch_go_binary.audit import main as audit
 

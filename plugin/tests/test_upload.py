@@ -1,0 +1,441 @@
+"""`python -m hatch_go_binary upload`: against a simple API served from a thread on
+loopback (PEP 691 JSON or PEP 503 links, optionally behind a password), with stand-ins
+for twine and pypi-attestations on PYTHONPATH that log their command lines and "upload"
+by copying into the index's folder."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import http.server
+import json
+import os
+import socket
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from hatch_go_binary import upload
+from hatch_go_binary.__main__ import main
+
+WHEEL = "tool-1.0-py3-none-manylinux_2_17_x86_64.whl"
+OTHER_WHEEL = "tool-1.0-py3-none-win_amd64.whl"
+SDIST = "tool-1.0.tar.gz"
+FILES = [WHEEL, OTHER_WHEEL, SDIST]  # dist_files' order: wheels, then the sdist
+LOGIN = ("uploader", "secret")
+
+# The stand-in twine: where it uploads (twine.settings), `check`, and `upload`, which
+# copies each file into $FAKE_INDEX unless $FAKE_TWINE says otherwise.
+FAKE_TWINE = {
+    "__init__.py": "",
+    "exceptions.py": "class TwineException(Exception):\n    pass\n",
+    "settings.py": """
+from twine.exceptions import TwineException
+
+class Settings:
+    @staticmethod
+    def register_argparse_arguments(parser):
+        parser.add_argument("-r", "--repository")
+        parser.add_argument("--repository-url")
+        parser.add_argument("--non-interactive", action="store_true")
+
+    @classmethod
+    def from_argparse(cls, args):
+        if args.repository_url:
+            settings = cls()
+            settings.repository_config = {"repository": args.repository_url}
+            return settings
+        raise TwineException(f"Missing {args.repository or 'pypi'!r} section from ~/.pypirc")
+""",
+    "__main__.py": """
+import os, shutil, sys
+from pathlib import Path
+
+with open(os.environ["FAKE_LOG"], "a") as log:
+    log.write(" ".join(["twine", *sys.argv[1:]]) + "\\n")
+mode = os.environ.get("FAKE_TWINE", "")
+if sys.argv[1] == "check":
+    sys.exit(1 if mode == "check fails" else 0)
+files = [Path(a) for a in sys.argv[2:] if Path(a).is_file() and "attestation" not in a]
+if mode == "refused":
+    sys.exit(print("HTTPError: 403 Forbidden from http://index/") or 1)
+for path in files[: 1 if mode == "one, then fails" else None]:
+    data = path.read_bytes() + (b"other" if mode == "other bytes" else b"")
+    Path(os.environ["FAKE_INDEX"], path.name).write_bytes(data)
+print("Uploading", *(path.name for path in files))
+sys.exit(1 if mode in ("one, then fails", "all, then fails") else 0)
+""",
+}
+FAKE_ATTESTATIONS = """
+import os, sys
+from pathlib import Path
+
+with open(os.environ["FAKE_LOG"], "a") as log:
+    log.write(" ".join(["pypi-attestations", *sys.argv[1:]]) + "\\n")
+for name in sys.argv[2:]:
+    signed = Path(name + ".publish.attestation")
+    if signed.exists():
+        sys.exit(f"{signed} exists")
+    signed.write_text("{}")
+"""
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class Index(http.server.ThreadingHTTPServer):
+    """/simple/tool/ lists the files in FOLDER, served at /files/NAME: as PEP 691 JSON when
+    the client takes it and `json` is set, else PEP 503 links (with #sha256= unless
+    `hashless`). `login` asks for basic auth; `missing` pages answer 404."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.folder, self.json, self.hashless = folder, True, False
+        self.login: tuple[str, str] | None = None
+        self.missing: set[str] = set()
+        self.requests: list[str] = []
+        self.url = f"http://127.0.0.1:{self.server_address[1]}/"
+        self.simple = f"{self.url}simple/"
+
+    def holds(self) -> dict[str, bytes]:
+        return {path.name: path.read_bytes() for path in sorted(self.folder.iterdir())}
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    server: Index
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def answer(self, status: int, kind: str = "text/plain", body: bytes = b"") -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        if status == 401:
+            self.send_header("WWW-Authenticate", 'Basic realm="index"')
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:
+        index = self.server
+        index.requests.append(self.path)
+        if index.login:
+            basic = base64.b64encode(":".join(index.login).encode()).decode()
+            if self.headers.get("Authorization") != f"Basic {basic}":
+                return self.answer(401)
+        if self.path in index.missing:
+            return self.answer(404)
+        held = index.holds()
+        if self.path == "/simple/":
+            return self.answer(200, "text/html", b'<a href="tool/">tool</a>')
+        if self.path.startswith("/files/") and self.path[7:] in held:
+            return self.answer(200, "application/octet-stream", held[self.path[7:]])
+        if self.path != "/simple/tool/":
+            return self.answer(404)
+        if index.json and "json" in self.headers.get("Accept", ""):
+            files = [
+                {"filename": n, "url": f"../../files/{n}", "hashes": {"sha256": sha256(d)}}
+                for n, d in held.items()
+            ]
+            page = json.dumps({"meta": {"api-version": "1.0"}, "name": "tool", "files": files})
+            return self.answer(200, "application/vnd.pypi.simple.v1+json", page.encode())
+        fragment = "" if index.hashless else "#sha256={}"
+        links = "".join(
+            f'<a href="/files/{n}{fragment.format(sha256(d).upper())}">{n}</a>'
+            for n, d in held.items()
+        )
+        return self.answer(200, "text/html", f"<html><body>{links}</body></html>".encode())
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> Iterator[Index]:
+    (tmp_path / "index").mkdir()
+    server = Index(tmp_path / "index")
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def project(tmp_path: Path, index: Index, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The working directory, dist/ holding tool 1.0's wheels and sdist; the stand-ins on
+    PYTHONPATH, logging to FAKE_LOG and copying into the index's folder."""
+    root = tmp_path / "project"
+    (root / "dist").mkdir(parents=True)
+    for name in FILES:
+        (root / "dist" / name).write_bytes(b"the bytes of " + name.encode())
+    fakes = tmp_path / "fakes"
+    (fakes / "twine").mkdir(parents=True)
+    for name, text in FAKE_TWINE.items():
+        (fakes / "twine" / name).write_text(text)
+    (fakes / "pypi_attestations").mkdir()
+    (fakes / "pypi_attestations" / "__init__.py").write_text("")
+    (fakes / "pypi_attestations" / "__main__.py").write_text(FAKE_ATTESTATIONS)
+    path = [str(fakes), *filter(None, [os.environ.get("PYTHONPATH")])]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(path))
+    monkeypatch.setenv("FAKE_LOG", str(tmp_path / "log"))
+    monkeypatch.setenv("FAKE_INDEX", str(index.folder))
+    for name in ("FAKE_TWINE", "TWINE_USERNAME", "TWINE_PASSWORD", "SIGSTORE_ID_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("ACTIONS_ID_TOKEN_REQUEST_URL", raising=False)
+    (tmp_path / "log").write_text("")
+    monkeypatch.chdir(root)
+    return root
+
+
+def dist_bytes(project: Path, *names: str) -> dict[str, bytes]:
+    return {name: (project / "dist" / name).read_bytes() for name in names}
+
+
+def calls(project: Path) -> list[str]:
+    return (project.parent / "log").read_text().splitlines()
+
+
+def run(capfd: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """`python -m hatch_go_binary upload ARGS`: its status, stdout, and stderr on one line."""
+    status = main(["upload", *args])
+    out, err = capfd.readouterr()
+    return status, out, " ".join(err.split())
+
+
+def refused(capfd: pytest.CaptureFixture[str], *args: str, prog: str = upload.PROG) -> str:
+    status, out, err = run(capfd, *args)
+    assert status == 1, out + err
+    assert err.startswith(f"{prog}: "), err
+    return err
+
+
+def test_the_index_gets_what_it_lacks(project: Path, index: Index, capfd) -> None:
+    status, out, err = run(capfd, "--repository-url", index.url)
+    assert (status, err) == (0, "")
+    assert index.holds() == dist_bytes(project, *FILES)
+    assert f"Uploaded to {index.url}: {WHEEL}, {OTHER_WHEEL}, {SDIST}" in out
+    assert calls(project) == [
+        f"twine check --strict dist/{WHEEL} dist/{OTHER_WHEEL} dist/{SDIST}",
+        f"twine upload --repository-url {index.url} --disable-progress-bar --non-interactive "
+        f"dist/{WHEEL} dist/{OTHER_WHEEL} dist/{SDIST}",
+    ]
+    assert "Uploading" in out  # twine's output, passed on
+
+
+@pytest.mark.parametrize("page", ["json", "html", "html without hashes"])
+def test_an_interrupted_upload_resumes(project: Path, index: Index, capfd, page: str) -> None:
+    index.json, index.hashless = page == "json", page == "html without hashes"
+    (index.folder / SDIST).write_bytes((project / "dist" / SDIST).read_bytes())
+    status, out, _ = run(capfd, "--repository-url", index.url)
+    assert status == 0
+    assert f"already on the index, identical: {SDIST}" in out
+    assert f"Uploaded to {index.url}: {WHEEL}, {OTHER_WHEEL}\n" in out
+    assert calls(project)[1].endswith(f"dist/{WHEEL} dist/{OTHER_WHEEL}")
+    assert index.holds() == dist_bytes(project, *FILES)
+    # links without a hash: the file itself is fetched and hashed
+    assert (f"/files/{SDIST}" in index.requests) == (page == "html without hashes")
+
+
+def test_a_complete_release_is_left_alone(project: Path, index: Index, capfd) -> None:
+    for name in FILES:
+        (index.folder / name).write_bytes((project / "dist" / name).read_bytes())
+    status, out, _ = run(capfd, "--repository-url", index.url)
+    assert status == 0
+    assert f"Every file of tool 1.0 is already on {index.url}." in out
+    assert [call.split()[1] for call in calls(project)] == ["check"]
+
+
+def test_a_file_the_index_holds_with_other_bytes_stops_everything(
+    project: Path, index: Index, capfd
+) -> None:
+    (index.folder / SDIST).write_bytes(b"an earlier build")
+    err = refused(capfd, "--repository-url", index.url)
+    assert f"tool 1.0 is already on {index.url} with different files:" in err
+    held = sha256((project / "dist" / SDIST).read_bytes())
+    assert f"{SDIST}: the index has sha256 {sha256(b'an earlier build')}, dist/ has {held}" in err
+    assert "bump `version` in pyproject.toml, commit, tag. Nothing was uploaded" in err
+    assert [call.split()[1] for call in calls(project)] == ["check"]
+    assert index.holds() == {SDIST: b"an earlier build"}
+
+
+def test_a_private_index_is_read_with_twines_credentials(
+    project: Path, index: Index, capfd, monkeypatch
+) -> None:
+    index.login = LOGIN
+    err = refused(capfd, "--repository-url", index.url)
+    assert f"The package index answered HTTP 401 Unauthorized for {index.simple}tool/" in err
+    assert f"if {index.simple} is not its simple API, pass that with --index-url." in err
+    monkeypatch.setenv("TWINE_USERNAME", LOGIN[0])
+    monkeypatch.setenv("TWINE_PASSWORD", LOGIN[1])
+    status, out, _ = run(capfd, "--repository-url", index.url)
+    assert status == 0 and f"Uploaded to {index.url}" in out
+
+
+def test_a_new_project_is_a_404_on_a_simple_api_that_exists(
+    project: Path, index: Index, capfd
+) -> None:
+    index.missing = {"/simple/tool/"}
+    status, out, _ = run(capfd, "--repository-url", index.url)
+    assert status == 0 and f"Uploaded to {index.url}: {WHEEL}" in out
+    assert "/simple/" in index.requests
+
+
+def test_a_404_without_a_simple_api_names_index_url(project: Path, index: Index, capfd) -> None:
+    index.missing = {"/simple/tool/", "/simple/"}
+    err = refused(capfd, "--repository-url", index.url)
+    assert f"answered HTTP 404 Not Found for {index.simple}tool/: if {index.simple} is not" in err
+    assert index.holds() == {}
+    # --index-url says where the simple API is
+    index.missing = {"/simple/tool/"}
+    status, out, _ = run(
+        capfd, "--repository-url", f"{index.url}legacy/", "--index-url", index.simple
+    )
+    assert status == 0 and f"Uploaded to {index.url}legacy/" in out
+
+
+def test_pypi_is_a_404_for_a_new_project_and_may_skip_existing(
+    project: Path, index: Index, capfd, monkeypatch
+) -> None:
+    """The indexes twine knows by name: their simple API is not asked twice, and
+    --skip-existing lets a file that arrived meanwhile pass (its bytes are compared)."""
+    monkeypatch.setattr(upload, "SIMPLE_APIS", {index.url: index.simple})
+    index.missing = {"/simple/tool/", "/simple/"}
+    status, out, _ = run(capfd, "--repository-url", index.url)
+    assert status == 0 and f"Uploaded to {index.url}" in out
+    assert calls(project)[1].startswith(
+        f"twine upload --repository-url {index.url} --disable-progress-bar --non-interactive "
+        "--skip-existing dist/"
+    )
+
+
+def test_an_unreachable_index_is_named(project: Path, capfd) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}/"
+    err = refused(capfd, "--repository-url", closed)
+    assert f"Cannot reach the package index at {closed}simple/tool/: " in err
+    assert "(--repository, --repository-url, --index-url) and the network. Nothing was" in err
+
+
+def test_an_unknown_repository_is_twines_own_message(project: Path, capfd) -> None:
+    err = refused(capfd, "-r", "no-such-index")
+    assert "twine cannot tell where to upload: Missing 'no-such-index' section from" in err
+    assert "or pass --repository-url URL" in err
+
+
+def test_a_python_without_twine_is_named(project: Path, index: Index, capfd, monkeypatch):
+    (project.parent / "fakes" / "twine" / "settings.py").unlink()
+    err = refused(capfd, "--repository-url", index.url)
+    assert f"twine does not run with {sys.executable} (ImportError: cannot import name " in err
+    assert "install twine 6.1 or newer beside hatch-go-binary. Nothing was uploaded" in err
+    assert index.holds() == {}
+
+
+def test_twine_check_refusing_stops_the_upload(project: Path, index: Index, capfd, monkeypatch):
+    monkeypatch.setenv("FAKE_TWINE", "check fails")
+    err = refused(capfd, "--repository-url", index.url)
+    assert "twine check refused dist/ (above). Nothing was uploaded" in err
+    assert len(calls(project)) == 1
+
+
+@pytest.mark.parametrize("prog", [upload.PROG, "nox -s publish"])
+def test_a_refused_upload_says_what_to_do(project: Path, index: Index, capfd, monkeypatch, prog):
+    monkeypatch.setenv("FAKE_TWINE", "refused")
+    err = refused(capfd, "--prog", prog, "--repository-url", index.url, prog=prog)
+    assert f"twine upload to {index.url} failed. The index refused the credentials." in err
+    assert "On the index now: 0 of 3 files." in err
+    assert f"`{prog}` is safe to run again once that is fixed" in err
+
+
+def test_a_partial_upload_counts_what_arrived(project: Path, index: Index, capfd, monkeypatch):
+    monkeypatch.setenv("FAKE_TWINE", "one, then fails")
+    err = refused(capfd, "--repository-url", index.url)
+    assert "failed. Fix what twine reports above. On the index now: 1 of 3 files." in err
+
+
+def test_twines_error_is_a_warning_when_everything_arrived(
+    project: Path, index: Index, capfd, monkeypatch
+) -> None:
+    monkeypatch.setenv("FAKE_TWINE", "all, then fails")
+    status, _, err = run(capfd, "--repository-url", index.url)
+    assert status == 0
+    assert err == "warning: twine reported an error, but every file is now on the index, identical."
+
+
+def test_other_bytes_arriving_meanwhile_are_named(project: Path, index: Index, capfd, monkeypatch):
+    monkeypatch.setenv("FAKE_TWINE", "other bytes")
+    err = refused(capfd, "--repository-url", index.url)
+    assert f"Other files of tool 1.0 are on {index.url} now:" in err
+    assert f"{WHEEL}: the index has sha256 " in err
+    assert err.endswith("Release a new version: bump `version` in pyproject.toml, commit, tag")
+
+
+def test_attestations_need_the_ci_identity(project: Path, index: Index, capfd) -> None:
+    err = refused(capfd, "--attestations", "--repository-url", index.url)
+    assert "--attestations signs with the CI's OIDC identity, which only a GitHub Actions" in err
+    assert calls(project) == []
+
+
+def test_attestations_are_signed_and_uploaded(project: Path, index: Index, capfd, monkeypatch):
+    monkeypatch.setenv("SIGSTORE_ID_TOKEN", "token")
+    (index.folder / SDIST).write_bytes((project / "dist" / SDIST).read_bytes())
+    (project / "dist" / f"{WHEEL}.publish.attestation").write_text("an earlier try's")
+    status, out, _ = run(capfd, "--attestations", "--repository-url", index.url)
+    assert status == 0, out
+    wheels = f"dist/{WHEEL} dist/{OTHER_WHEEL}"
+    signed = f"dist/{WHEEL}.publish.attestation dist/{OTHER_WHEEL}.publish.attestation"
+    assert calls(project)[1:] == [
+        f"pypi-attestations sign {wheels}",
+        f"twine upload --repository-url {index.url} --disable-progress-bar --non-interactive "
+        f"--attestations {wheels} {signed}",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("prog", "shown"), [(None, upload.PROG), ("nox -s publish", "nox -s publish")]
+)
+def test_a_usage_error_exits_2(project: Path, capfd, prog: str | None, shown: str) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["upload", *(["--prog", prog] if prog else []), "--index-url"])
+    assert exited.value.code == 2
+    assert capfd.readouterr().err == f"{shown}: argument --index-url: expected one argument\n"
+
+
+def test_an_empty_dist_is_refused(project: Path, capfd) -> None:
+    for name in FILES:
+        (project / "dist" / name).unlink()
+    assert "dist/ holds no wheel or sdist: build them with `nox -s wheels` first" in refused(capfd)
+
+
+def test_files_of_two_releases_are_refused(project: Path, capfd) -> None:
+    (project / "dist" / "tool-0.9.tar.gz").write_bytes(b"old")
+    err = refused(capfd)
+    assert "dist/ holds files of several releases (tool 0.9, tool 1.0)" in err
+
+
+@pytest.mark.parametrize(
+    ("output", "hint"),
+    [
+        (
+            "Trusted Publishing exchange failure: invalid-publisher",
+            "Trusted publishing was refused",
+        ),
+        (
+            "HTTPError: 403 Forbidden from https://upload.pypi.org/legacy/",
+            "refused the credentials",
+        ),
+        ("HTTPError: 401 Unauthorized", "refused the credentials"),
+        ("HTTPError: 400 Bad Request: File already exists", "never takes a name twice"),
+        ("HTTPError: 409 Conflict", "never takes a name twice"),
+        ("HTTPError: 4031 nonsense", "Fix what twine reports above."),
+        ("ConnectionError: reset", "Fix what twine reports above."),
+    ],
+)
+def test_upload_hint(output: str, hint: str) -> None:
+    assert hint in upload.upload_hint(output)
+
+
+def test_the_stand_ins_run_on_this_python() -> None:
+    assert upload.tool("twine", "check") == [sys.executable, "-m", "twine", "check"]
