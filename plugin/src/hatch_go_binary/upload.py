@@ -68,13 +68,30 @@ def tool(module: str, *args: str) -> list[str]:
     return [sys.executable, "-m", module, *args]
 
 
+class _SameHostCredentials(urllib.request.HTTPRedirectHandler):
+    """Redirects as urllib follows them, but the Authorization header stays with the host
+    it was meant for: a redirect to another host must not carry the index's password."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if (
+            new is not None
+            and urllib.parse.urlsplit(newurl).netloc != urllib.parse.urlsplit(req.full_url).netloc
+        ):
+            new.remove_header("Authorization")
+        return new
+
+
+_OPENER = urllib.request.build_opener(_SameHostCredentials)
+
+
 def fetch(url: str, accept: str = "*/*") -> tuple[bytes, str, str]:
     """GET url; on 401/403 again with TWINE_USERNAME/TWINE_PASSWORD (a private index)."""
     request = urllib.request.Request(url, headers={"Accept": accept})
     login = (os.environ.get("TWINE_USERNAME", ""), os.environ.get("TWINE_PASSWORD", ""))
     for attempt in range(2):
         try:
-            with urllib.request.urlopen(request, timeout=60) as response:
+            with _OPENER.open(request, timeout=60) as response:
                 return response.read(), response.headers.get("Content-Type", ""), response.geturl()
         except urllib.error.HTTPError as error:
             if attempt or error.code not in (401, 403) or not all(login):
@@ -112,18 +129,35 @@ def index_hashes(simple: str, project: str) -> dict[str, str]:
             f"{simple} is not its simple API, pass that with --index-url. Nothing was uploaded"
         ) from None
     if "json" in kind:
-        links = [(file["url"], file["hashes"]) for file in json.loads(body)["files"]]
+        try:
+            files = json.loads(body).get("files", [])
+        except (ValueError, AttributeError):
+            raise UploadError(
+                f"{page} answered JSON that is no PEP 691 project page: if {simple} is not "
+                "the index's simple API, pass that with --index-url. Nothing was uploaded"
+            ) from None
+        # PEP 691 names each file; its URL may carry a query (a signed download link)
+        links = [(file["url"], file.get("hashes") or {}, file.get("filename")) for file in files]
     else:
         links = [
-            (href, {})
+            (href, {}, None)
             for href in re.findall(r"""href=["']([^"']+)""", body.decode(errors="replace"))
         ]
     listed = {}
-    for href, hashes in links:
+    for href, hashes, filename in links:
         url, _, fragment = urllib.parse.urljoin(final, href).partition("#")
-        name = urllib.parse.unquote(url.rsplit("/", 1)[-1])
+        path = urllib.parse.urlsplit(url).path
+        name = filename or urllib.parse.unquote(path.rsplit("/", 1)[-1])
         digest = hashes.get("sha256") or fragment.partition("sha256=")[2]
-        listed[name] = (digest or hashlib.sha256(fetch(url)[0]).hexdigest()).lower()
+        if not digest:  # an index that lists no hash: the file itself says
+            try:
+                digest = hashlib.sha256(fetch(url)[0]).hexdigest()
+            except urllib.error.HTTPError as error:
+                raise UploadError(
+                    f"The package index lists {name} without its sha256, and answered HTTP "
+                    f"{error.code} {error.reason} for {url}. Nothing was uploaded"
+                ) from None
+        listed[name] = digest.lower()
     return listed
 
 
@@ -189,6 +223,8 @@ def upload_url(twine_args: list[str]) -> str:
     url = done.stdout.strip()
     if done.returncode:
         said = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        if done.returncode == 2 and "error:" in said:  # argparse: twine runs, refused an option
+            raise UploadError(f"twine refused the options: {said.split('error:', 1)[1].strip()}")
         raise UploadError(
             f"twine does not run with {sys.executable} ({said}): install "
             "twine 6.1 or newer beside hatch-go-binary. Nothing was uploaded"
@@ -200,6 +236,22 @@ def upload_url(twine_args: list[str]) -> str:
             "--repository-url URL"
         )
     return url
+
+
+def masked(arguments: list[str]) -> list[str]:
+    """ARGUMENTS as they may be printed: a password given on the command line is not."""
+    shown, hide = [], False
+    for argument in arguments:
+        if hide:
+            shown.append("***")
+        elif argument.startswith("--password="):
+            shown.append("--password=***")
+        elif argument.startswith("-p") and len(argument) > 2 and not argument.startswith("--"):
+            shown.append("-p***")
+        else:
+            shown.append(argument)
+        hide = argument in ("-p", "--password")
+    return shown
 
 
 def run(command: list[str], failed: str) -> None:
@@ -259,7 +311,7 @@ def upload(
         run(tool("pypi_attestations", "sign", *uploads), "pypi-attestations sign failed (above)")
         command.append("--attestations")
         uploads += [f"{path}.publish.attestation" for path in missing]
-    print(f"twine {' '.join(command)} {' '.join(uploads)}", flush=True)
+    print(f"twine {' '.join(masked(command))} {' '.join(uploads)}", flush=True)
     done = subprocess.run(
         tool("twine", *command, *uploads),
         env={**os.environ, "COLUMNS": os.environ.get("COLUMNS", "160")},  # rich wraps at 80
