@@ -105,7 +105,7 @@ def build_all(jobs: list[str], out: Path, workers: int) -> tuple[dict[str, str],
     )
 
 
-def _distribution_of(file_name: str) -> str | None:
+def distribution_of(file_name: str) -> str | None:
     """The normalized distribution name of a wheel or sdist file name; None for others."""
     from packaging.utils import canonicalize_name
 
@@ -123,10 +123,10 @@ def replace_artifacts(
     goes first and the new one comes last, so an interrupted swap leaves no record that
     could vouch for it."""
     out.mkdir(parents=True, exist_ok=True)
-    distributions = {_distribution_of(path.name) for path in staged.values()}
+    distributions = {distribution_of(path.name) for path in staged.values()}
     (out / RECORD).unlink(missing_ok=True)
     for old in [*out.glob("*.whl"), *out.glob("*.tar.gz")]:
-        if _distribution_of(old.name) in distributions:  # another project's files stay
+        if distribution_of(old.name) in distributions:  # another project's files stay
             old.unlink()
     moved = {job: Path(shutil.move(str(path), out / path.name)) for job, path in staged.items()}
     if record is not None:

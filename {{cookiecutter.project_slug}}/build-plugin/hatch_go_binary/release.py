@@ -31,7 +31,6 @@ from pathlib import Path
 from packaging.utils import (
     InvalidSdistFilename,
     InvalidWheelFilename,
-    canonicalize_name,
     parse_sdist_filename,
     parse_wheel_filename,
 )
@@ -40,7 +39,7 @@ from packaging.version import InvalidVersion, Version
 from hatch_go_binary.audit import sha256_of
 from hatch_go_binary.config import load_pyproject
 from hatch_go_binary.errors import BuildError
-from hatch_go_binary.matrix import RECORD, RECORD_FORMAT, git_commit
+from hatch_go_binary.matrix import RECORD, RECORD_FORMAT, distribution_of, git_commit
 
 # What reading dist/ can raise besides GateError: each becomes a message, not a traceback.
 UNREADABLE = (
@@ -80,12 +79,6 @@ def artifact_version(path: Path) -> Version:
     if path.name.endswith(".whl"):
         return parse_wheel_filename(path.name)[1]
     return parse_sdist_filename(path.name)[1]
-
-
-def _distribution(file_name: str) -> str | None:
-    """The normalized project name a wheel or sdist file name starts with."""
-    stem = file_name.split("-", 1)[0]
-    return canonicalize_name(stem) if "-" in file_name else None
 
 
 def _check_source_types(source: dict) -> None:
@@ -129,10 +122,10 @@ def check_record(dist: Path, files: list[Path], root: Path, strict: bool, tag: s
             f"{record_path} cannot be read ({error!r}): rebuild with `nox -s wheels`"
         ) from None
     present = {path.name: sha256_of(path) for path in files}
-    ours = {_distribution(name) for name in listed}
+    ours = {distribution_of(name) for name in listed}
     problems = [
         f"  {name}: not made by that build (another build left it, such as `uv build`)"
-        if _distribution(name) in ours
+        if distribution_of(name) in ours
         else f"  {name}: another project's file, which no rebuild removes: move it out of {folder}"
         for name in present
         if name not in listed
