@@ -210,6 +210,9 @@ def main() -> None:
     plugin = [project / ".nox" / "wheels" / "bin" / "python", "-m", "hatch_go_binary", "build"]
     plugin += ["--dist-checks", *ours_targets[1:]]
     plugin_env = {**os.environ, "PYTHONPATH": str(project / "build-plugin")}
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):  # as the wheels session sets them
+        plugin_env["PYTHONDONTWRITEBYTECODE"] = ""
+        plugin_env["PYTHONPYCACHEPREFIX"] = str(project / ".nox" / "wheels" / "pycache")
     plugin_env["PATH"] = f"{project / '.nox' / 'wheels' / 'bin'}{os.pathsep}{os.environ['PATH']}"
     bare_targets = ours_targets[1:] or matrix_targets(project)
     print(f"bench: cold builds, {repeat} paired, and a bare go build of the same targets", flush=True)

@@ -655,13 +655,31 @@ def test_the_cache_remembers_passes_only(
     assert remembered not in capsys.readouterr().out
 
 
+def fake_dist_checks(monkeypatch: pytest.MonkeyPatch, findings: list) -> list[list[Path]]:
+    """Stand-in dist checks that find FINDINGS; returns the file lists they were run on."""
+    ran: list[list[Path]] = []
+
+    class FakeDistChecks:
+        def warm(self, modules=None) -> None:
+            pass
+
+        def run(self, files_of) -> list:
+            ran.append(sorted({path for files in files_of.values() for path in files}))
+            return list(findings)
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(audit.runner, "DistChecks", FakeDistChecks)
+    return ran
+
+
 def test_the_cache_remembers_an_sdist_per_kind_of_audit(
     tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An sdist's own audit (PKG-INFO, size, SBOM) is a real pass, remembered like a
     wheel's; a pass without the dist checks never stands for one with them."""
-    ran = []
-    monkeypatch.setattr(audit.cli, "run_dist_checks", lambda paths: ran.append(paths) or [])
+    ran = fake_dist_checks(monkeypatch, [])
     sdist = crafted.make_sdist(tmp_path, pkg_info=crafted.pkg_info())
     remembered = f"{sdist.name}: ok (passed this audit before)"
     plain = ["--cache", str(tmp_path / "cache"), str(sdist)]
@@ -683,7 +701,7 @@ def test_dist_check_failures_fail_the_run(
     tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     failure = audit.Finding("(dist checks)", "twine", "failed:\nbad")
-    monkeypatch.setattr(audit.cli, "run_dist_checks", lambda paths: [failure])
+    fake_dist_checks(monkeypatch, [failure])
     wheel = crafted.make_wheel(tmp_path)
     assert audit.main([str(wheel)]) == 0  # not asked for
     assert audit.main(["--dist-checks", "--cache", str(tmp_path / "cache"), str(wheel)]) == 1
@@ -706,7 +724,7 @@ def test_missing_readers_are_named_with_their_install_command(
     def missing() -> None:
         raise audit.MissingDependencies(f"reading binary headers needs: {audit.INSTALL_HINT}")
 
-    monkeypatch.setattr(audit.cli, "_readers", missing)
+    monkeypatch.setattr(audit.runner, "_readers", missing)
     assert audit.main([str(crafted.make_wheel(tmp_path))]) == 1
     assert 'pip install "hatch-go-binary[audit]"' in capsys.readouterr().err
 
@@ -797,3 +815,146 @@ def test_dist_checks_keep_the_tools_order_and_each_tools_output_order(
         "twine",
         "check-wheel-contents",
     ]
+
+
+def fake_tool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, preload: tuple) -> Path:
+    """A tool package, faketool, in place of twine (check-wheel-contents left out): it
+    prints its arguments and whether its warm process imported faketool.heavy first, and
+    exits with $FAKE_TOOL_EXIT. Returns the file it touches when it runs."""
+    package = tmp_path / "tools" / "faketool"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "heavy.py").write_text("")
+    ran = tmp_path / "ran"
+    (package / "__main__.py").write_text(
+        "import os, pathlib, sys\n"
+        f"pathlib.Path({str(ran)!r}).touch()\n"
+        "print(sys.argv[1:], 'faketool.heavy' in sys.modules)\n"
+        "sys.exit(int(os.environ.get('FAKE_TOOL_EXIT', '0')))\n"
+    )
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "tools"))
+    monkeypatch.setattr(
+        audit.dist_checks, "TOOLS", (("faketool", "faketool", ("check", "--strict"), preload),)
+    )
+    monkeypatch.setattr(
+        audit.dist_checks, "_tool", lambda module, executable: [sys.executable, "-m", module]
+    )
+    return ran
+
+
+def test_warm_dist_checks_import_first_then_check_the_files_handed_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_tool(tmp_path, monkeypatch, ("faketool.heavy",))
+    wheel = crafted.make_wheel(tmp_path)
+    monkeypatch.setenv("FAKE_TOOL_EXIT", "3")
+    checker = audit.DistChecks()
+    checker.warm()
+    checker.warm()  # once is enough: no second process
+    (finding,) = checker.run({"faketool": [wheel]})
+    assert finding.check == "faketool"
+    assert finding.message == f"failed:\n['check', '--strict', {str(wheel)!r}] True"
+    monkeypatch.setenv("FAKE_TOOL_EXIT", "0")
+    checker = audit.DistChecks()
+    checker.warm()
+    assert checker.run({"faketool": [wheel]}) == []
+
+
+def test_a_warm_tool_whose_preload_fails_still_runs_and_reports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_tool(tmp_path, monkeypatch, ("faketool.not_there", "faketool.heavy"))
+    monkeypatch.setenv("FAKE_TOOL_EXIT", "1")
+    checker = audit.DistChecks()
+    checker.warm()
+    (finding,) = checker.run({"faketool": [crafted.make_wheel(tmp_path)]})
+    assert finding.message.endswith("] False")  # ran, without the preload after the failure
+
+
+def test_warm_dist_checks_never_handed_files_stop_without_checking(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ran = fake_tool(tmp_path, monkeypatch, ("faketool.heavy",))
+    checker = audit.DistChecks()
+    checker.warm()
+    (process,) = checker._warm.values()
+    checker.close()  # a build that failed
+    assert process.poll() is not None
+    checker = audit.DistChecks()
+    checker.warm()
+    (process,) = checker._warm.values()
+    assert checker.run({"faketool": []}) == []  # nothing to check
+    assert process.wait(timeout=30) in (0, -9)  # told to stop, or stopped
+    assert not ran.exists()
+
+
+def test_the_audit_warms_the_dist_checks_only_for_a_file_it_checks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file that passed before needs no dist checks: nothing is started for it."""
+    warmed = []
+    monkeypatch.setattr(audit.DistChecks, "warm", lambda self, modules: warmed.append(modules))
+    monkeypatch.setattr(audit.DistChecks, "run", lambda self, files_of: [])
+    wheel = crafted.make_wheel(tmp_path)
+    cache = tmp_path / "cache"
+    run = audit.Audit(["demo"], True, cache)
+    assert run.check(wheel)
+    assert warmed and run.finish()
+    warmed.clear()
+    run = audit.Audit(["demo"], True, cache)
+    assert run.check(wheel)
+    assert not warmed and run.finish()
+
+
+def test_metadata_digest_follows_what_twine_reads(tmp_path: Path) -> None:
+    first = crafted.make_wheel(tmp_path / "a", extra={"demo/data.txt": b"one"})
+    second = crafted.make_wheel(tmp_path / "b", extra={"demo/data.txt": b"two"})
+    other_summary = crafted.make_wheel(tmp_path / "c", summary="Another tool.")
+    assert first.read_bytes() != second.read_bytes()
+    assert audit.cache.metadata_digest(first) == audit.cache.metadata_digest(second)
+    assert audit.cache.metadata_digest(first) != audit.cache.metadata_digest(other_summary)
+    sdist = crafted.make_sdist(tmp_path / "s", pkg_info=crafted.pkg_info())
+    changed = crafted.make_sdist(tmp_path / "t", pkg_info=crafted.pkg_info(summary="Else."))
+    assert audit.cache.metadata_digest(sdist) not in (None, audit.cache.metadata_digest(changed))
+    broken = tmp_path / "demo-1.0-py3-none-any.whl"
+    broken.write_bytes(b"not a zip")
+    assert audit.cache.metadata_digest(broken) is None
+
+
+def test_twine_check_runs_only_for_metadata_it_has_not_passed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuilt wheel with new bytes and the same metadata gets check-wheel-contents
+    again, and no twine check; new metadata, or a run that failed, gets twine again."""
+    runs: list[dict] = []
+    verdicts: list[list] = []
+
+    class RecordedDistChecks:
+        def warm(self, modules=None) -> None:
+            pass
+
+        def run(self, files_of) -> list:
+            runs.append({tool: [path.name for path in paths] for tool, paths in files_of.items()})
+            return verdicts.pop(0) if verdicts else []
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(audit.runner, "DistChecks", RecordedDistChecks)
+    cache = tmp_path / "cache"
+
+    def audit_run(wheel: Path) -> bool:
+        run = audit.Audit(["demo"], True, cache)
+        return run.check(wheel) and run.finish()
+
+    name = "demo-1.0-py3-none-manylinux_2_17_x86_64.whl"
+    assert audit_run(crafted.make_wheel(tmp_path / "1", extra={"demo/data.txt": b"1"}))
+    assert runs.pop() == {"twine": [name], "check_wheel_contents": [name]}
+    assert audit_run(crafted.make_wheel(tmp_path / "2", extra={"demo/data.txt": b"2"}))
+    assert runs.pop() == {"twine": [], "check_wheel_contents": [name]}
+    new_metadata = crafted.make_wheel(tmp_path / "3", summary="Changed.")
+    verdicts.append([audit.Finding("(dist checks)", "twine", "failed:\nbad")])
+    assert not audit_run(new_metadata)
+    assert runs.pop()["twine"] == [name]
+    assert audit_run(crafted.make_wheel(tmp_path / "4", summary="Changed.", extra={"x": b""}))
+    assert runs.pop()["twine"] == [name]  # the failed run remembered nothing

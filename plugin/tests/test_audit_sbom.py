@@ -29,7 +29,7 @@ def validation(request, monkeypatch) -> str:
         pytest.importorskip("jsonschema")
         assert audit.sbom_schema._cyclonedx() is not None
     else:
-        for module in (audit.sbom_schema, audit.cli):
+        for module in (audit.sbom_schema, audit.runner):
             monkeypatch.setattr(module, "_cyclonedx_installed", lambda: False)
         monkeypatch.setattr(audit.sbom_schema, "_cyclonedx", lambda: None)
         monkeypatch.setattr(audit.sbom_schema, "_sbom_validator", lambda version: None)
@@ -355,7 +355,7 @@ def test_the_pass_cache_knows_which_validator_passed_a_file(monkeypatch) -> None
 def test_without_the_validator_the_command_line_says_how_to_get_it(
     tmp_path: Path, monkeypatch, capsys
 ) -> None:
-    monkeypatch.setattr(audit.cli, "_cyclonedx_installed", lambda: False)
+    monkeypatch.setattr(audit.runner, "_cyclonedx_installed", lambda: False)
     monkeypatch.setattr(audit.sbom_schema, "_sbom_validator", lambda version: None)
     assert audit.main([str(crafted.make_wheel(tmp_path, X86_64, {"demo": crafted.go_elf()}))]) == 0
     captured = capsys.readouterr()

@@ -426,7 +426,7 @@ def test_main_builds_what_it_accepts(
     """The pair of the refusals above: good arguments reach the builds (faked here)."""
     asked = []
 
-    def build_all(jobs: list[str], out: Path, workers: int):
+    def build_all(jobs: list[str], out: Path, workers: int, on_built=None):
         asked.append((jobs, workers))
         built = {job: f"{job.replace('/', '_')}.whl" for job in jobs}
         for name in built.values():
@@ -442,9 +442,10 @@ def test_main_builds_what_it_accepts(
 
 
 def test_main_reports_failed_builds(project: Path, capsys, monkeypatch) -> None:
-    monkeypatch.setattr(
-        matrix, "build_all", lambda jobs, out, workers: ({}, {"linux/amd64": "it broke"})
-    )
+    def build_all(jobs: list[str], out: Path, workers: int, on_built=None):
+        return {}, {"linux/amd64": "it broke"}
+
+    monkeypatch.setattr(matrix, "build_all", build_all)
     (project / "wheels").mkdir()
     (project / "wheels" / "old.whl").write_bytes(b"old")
     assert matrix.main(["linux/amd64", "--no-sdist", "--out", "wheels"]) == 1
@@ -452,6 +453,63 @@ def test_main_reports_failed_builds(project: Path, capsys, monkeypatch) -> None:
     assert "linux/amd64 failed:\nit broke" in err
     assert "1 of 1 builds failed: linux/amd64" in err
     assert (project / "wheels" / "old.whl").read_bytes() == b"old"  # left as it was
+
+
+def test_main_audits_each_artifact_as_it_arrives(project: Path, capsys, monkeypatch) -> None:
+    """Each artifact is audited before the next build is waited for; a failed audit leaves
+    the output folder as it was."""
+
+    def build_all(jobs: list[str], out: Path, workers: int, on_built=None):
+        built = {}
+        for job in jobs:
+            built[job] = f"tool-1.0-py3-none-{job.replace('/', '_')}.whl"
+            (out / built[job]).write_bytes(b"not a zip")
+            print(f"built {job}")
+            on_built(out / built[job])
+        return built, {}
+
+    monkeypatch.setattr(matrix, "build_all", build_all)
+    (project / "wheels").mkdir()
+    (project / "wheels" / "old.whl").write_bytes(b"old")
+    assert matrix.main(["--no-sdist", "--out", "wheels"]) == 1
+    out, err = capsys.readouterr()
+    first_verdict = out.index("tool-1.0-py3-none-linux_amd64.whl: FAIL")
+    assert out.index("built linux/amd64") < first_verdict < out.index("built darwin/arm64")
+    assert "tool-1.0-py3-none-darwin_arm64.whl: FAIL" in out
+    assert "The audit failed: wheels/ was left as it was." in err
+    assert [path.name for path in (project / "wheels").iterdir()] == ["old.whl"]
+
+
+def test_main_stops_the_warm_dist_checks_when_a_build_fails(
+    project: Path, capsys, monkeypatch
+) -> None:
+    from hatch_go_binary import audit
+
+    events = []
+
+    class RecordedDistChecks:
+        def warm(self, modules=None) -> None:
+            events.append("warm")
+
+        def run(self, files_of) -> list:
+            events.append("run")
+            return []
+
+        def close(self) -> None:
+            events.append("close")
+
+    monkeypatch.setattr(audit.runner, "DistChecks", RecordedDistChecks)
+
+    def build_all(jobs: list[str], out: Path, workers: int, on_built=None):
+        wheel = out / "tool-1.0-py3-none-manylinux_2_17_x86_64.whl"
+        wheel.write_bytes(b"not a zip")
+        on_built(wheel)
+        return {"linux/amd64": wheel.name}, {"darwin/arm64": "it broke"}
+
+    monkeypatch.setattr(matrix, "build_all", build_all)
+    assert matrix.main(["--no-sdist", "--dist-checks", "--out", "wheels"]) == 1
+    assert "1 of 2 builds failed: darwin/arm64" in capsys.readouterr().err
+    assert events[0] == "warm" and events[-1] == "close" and "run" not in events
 
 
 # --- python -m hatch_go_binary ---

@@ -170,11 +170,15 @@ def test_the_sdist_has_one_sbom_named_after_the_distribution(tmp_path: Path) -> 
 def test_the_matrix_audits_every_command(go, tmp_path: Path, monkeypatch, capsys) -> None:
     root = write_project(tmp_path / "pair", PAIR)
     monkeypatch.chdir(root)
-    audited, real_audit = [], audit.main
-    monkeypatch.setattr(audit, "main", lambda argv: audited.append(argv) or real_audit(argv))
+    audited, real_audit = [], audit.Audit
+
+    def recorded(commands, dist_checks, cache):
+        audited.append(list(commands))
+        return real_audit(commands, dist_checks, cache)
+
+    monkeypatch.setattr(audit, "Audit", recorded)
     assert matrix.main(["--jobs", "1", LINUX]) == 0, capsys.readouterr().err
-    (argv,) = audited
-    assert argv[-4:] == ["--command", "alpha", "--command", "beta"]
+    assert audited == [["alpha", "beta"]]
     wheel = next((root / "dist").glob("*.whl"))
     with zipfile.ZipFile(wheel) as archive:
         assert {f"{SCRIPTS}/alpha", f"{SCRIPTS}/beta"} <= set(archive.namelist())

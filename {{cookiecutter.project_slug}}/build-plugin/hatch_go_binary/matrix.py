@@ -21,13 +21,14 @@ import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from importlib.util import find_spec
 from pathlib import Path
 
 from hatch_go_binary.audit import sha256_of
-from hatch_go_binary.config import load_pyproject, read_settings
+from hatch_go_binary.config import Settings, load_pyproject, read_settings
 from hatch_go_binary.errors import BuildError
 from hatch_go_binary.toolchain import (
     DEFLATE_PLATFORMS,
@@ -77,8 +78,11 @@ def usable_cpus() -> int:
     return os.cpu_count() or 1
 
 
-def build_all(jobs: list[str], out: Path, workers: int) -> tuple[dict[str, str], dict[str, str]]:
-    """{job: file name} built into OUT, and {job: error} for the ones that failed."""
+def build_all(
+    jobs: list[str], out: Path, workers: int, on_built: Callable[[Path], object] | None = None
+) -> tuple[dict[str, str], dict[str, str]]:
+    """{job: file name} built into OUT, and {job: error} for the ones that failed. ON_BUILT
+    gets each artifact as it arrives, while the workers go on with the others."""
     built: dict[str, str] = {}
     failed: dict[str, str] = {}
     print(f"building {len(jobs)} artifacts, {workers} at a time", flush=True)
@@ -98,6 +102,8 @@ def build_all(jobs: list[str], out: Path, workers: int) -> tuple[dict[str, str],
             (failed if error else built)[job] = error or name
             result = f"FAILED after {seconds:.1f} s" if error else f"{name} ({seconds:.1f} s)"
             print(f"[{len(built) + len(failed)}/{len(jobs)}] {job}: {result}", flush=True)
+            if on_built is not None and not error:
+                on_built(out / name)
     # in the order asked, not the order they finished
     return (
         {job: built[job] for job in jobs if job in built},
@@ -223,6 +229,18 @@ def print_table(built: dict[str, Path]) -> None:
         print(f"{job:<{widths[0]}}  {name:<{widths[1]}}  {size:>{widths[2]}}  {digest}")
 
 
+def start_audit(settings: Settings, root: Path, dist_checks: bool):
+    """The audit each artifact gets as it arrives (passes kept in build/audit/); exits
+    before any build when the audit could not run."""
+    from hatch_go_binary import audit
+
+    commands = [command.name for command in settings.commands]  # every wheel holds every one
+    try:
+        return audit.Audit(commands, dist_checks, root / "build" / "audit")
+    except audit.MissingDependencies as error:
+        sys.exit(f"{audit.PROG}: {error}")
+
+
 def parse_args(argv: list[str] | None, parser: argparse.ArgumentParser) -> argparse.Namespace:
     parser.add_argument("targets", nargs="*", help="Go targets such as linux/arm64 (default: all)")
     parser.add_argument("--out", type=Path, default=Path("dist"), help="output folder (dist)")
@@ -303,11 +321,12 @@ def main(argv: list[str] | None = None) -> int:
         )
     jobs = [*(options.targets or settings.targets), *([] if options.no_sdist else [SDIST])]
     workers = int(options.jobs) or min(len(jobs), usable_cpus())
+    run = None if options.no_audit else start_audit(settings, root, options.dist_checks)
     (root / "build").mkdir(exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix="matrix-", dir=root / "build"))
     source = git_source(root)  # what the builds start from; compared again after them
     try:
-        built, failed = build_all(jobs, staging, workers)
+        built, failed = build_all(jobs, staging, workers, run.check if run else None)
         report_failures(failed)
         if failed:
             print(
@@ -316,15 +335,9 @@ def main(argv: list[str] | None = None) -> int:
             )
             return 1
         staged = {job: staging / name for job, name in built.items()}
-        if not options.no_audit:
-            from hatch_go_binary import audit
-
-            arguments = [*map(str, staged.values()), "--cache", str(root / "build" / "audit")]
-            for command in settings.commands:  # every wheel must hold every one
-                arguments += ["--command", command.name]
-            if audit.main(arguments + (["--dist-checks"] if options.dist_checks else [])):
-                print(f"\nThe audit failed: {options.out}/ was left as it was.", file=sys.stderr)
-                return 1
+        if run is not None and not run.finish():
+            print(f"\nThe audit failed: {options.out}/ was left as it was.", file=sys.stderr)
+            return 1
         # Unaudited artifacts get no record: the release sessions then refuse them.
         record = None if options.no_audit else build_record(staged, source, git_source(root))
         print_table(replace_artifacts(options.out, staged, record))
@@ -335,4 +348,6 @@ def main(argv: list[str] | None = None) -> int:
             )
         return 0
     finally:
+        if run is not None:
+            run.close()
         shutil.rmtree(staging, ignore_errors=True)

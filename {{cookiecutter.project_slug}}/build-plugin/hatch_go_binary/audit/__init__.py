@@ -14,6 +14,7 @@ module checks one thing, and says more in its own docstring:
 - one_file: all of that on one wheel (audit_wheel) or sdist (audit_sdist);
 - dist_checks: --dist-checks, `twine check --strict` and `check-wheel-contents`;
 - cache: --cache DIR, the files that passed this same audit before;
+- runner: one run (Audit), files handed in one at a time, as a matrix build finishes them;
 - cli: the command line (main); model: what they all share (Finding, Platform, Wheel).
 
 These files are copied verbatim into a Jinja template, so none may hold a brace followed
@@ -31,13 +32,14 @@ except ImportError as error:
 
 from hatch_go_binary.audit.cache import PassCache, checker_identity, sha256_of
 from hatch_go_binary.audit.cli import PROG, main
-from hatch_go_binary.audit.dist_checks import run_dist_checks
+from hatch_go_binary.audit.dist_checks import DistChecks, run_dist_checks
 from hatch_go_binary.audit.elf import manylinux_tag
 from hatch_go_binary.audit.macho import macho_slices
 from hatch_go_binary.audit.model import Finding, Platform, Wheel
 from hatch_go_binary.audit.one_file import audit_sdist, audit_wheel
 from hatch_go_binary.audit.platforms import check_filename, parse_platform
 from hatch_go_binary.audit.readers import INSTALL_HINT, READERS, MissingDependencies
+from hatch_go_binary.audit.runner import Audit
 from hatch_go_binary.audit.sbom_schema import SBOM_VALIDATOR, sbom_problems
 
 __all__ = [
@@ -45,6 +47,8 @@ __all__ = [
     "PROG",
     "READERS",
     "SBOM_VALIDATOR",
+    "Audit",
+    "DistChecks",
     "Finding",
     "MissingDependencies",
     "PassCache",

@@ -1,11 +1,20 @@
 """The pass cache (--cache DIR): files that passed are remembered by their sha256, together
 with the audit's source (every module of this package, and buildinfo) and the checkers'
-versions."""
+versions.
+
+With the dist checks, a pass of `twine check` is also remembered by what twine reads: the
+file name and the metadata inside (its documented job is the metadata and the long
+description rendering as PyPI would). A wheel rebuilt after a Go edit has new bytes but
+the same metadata, so twine need not import itself again for it; check-wheel-contents,
+which reads every entry, still runs."""
 
 from __future__ import annotations
 
 import hashlib
 import sys
+import tarfile
+import zipfile
+import zlib
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
@@ -14,6 +23,8 @@ from hatch_go_binary import buildinfo
 from hatch_go_binary.audit.dist_checks import _tool
 from hatch_go_binary.audit.readers import READERS
 from hatch_go_binary.audit.sbom_schema import sbom_validator_identity
+
+TWINE = "twine check"  # the kind of pass remembered by metadata
 
 CHECK_WHEEL_CONTENTS_CONFIGS = (
     "pyproject.toml",
@@ -56,25 +67,68 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def metadata_digest(path: Path) -> str | None:
+    """The sha256 of what twine check reads inside PATH: every .dist-info/METADATA of a
+    wheel, every PKG-INFO of an sdist, with their names. None if it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        if path.name.endswith(".whl"):
+            with zipfile.ZipFile(path) as archive:
+                for info in sorted(archive.infolist(), key=lambda info: info.filename):
+                    if info.filename.endswith("/METADATA"):
+                        digest.update(f"{info.filename}\0".encode() + archive.read(info) + b"\0")
+        elif path.name.endswith(".tar.gz"):
+            with tarfile.open(path, "r:gz") as archive:
+                for member in sorted(archive.getmembers(), key=lambda member: member.name):
+                    if member.isfile() and member.name.rsplit("/", 1)[-1] == "PKG-INFO":
+                        data = archive.extractfile(member).read()
+                        digest.update(f"{member.name}\0".encode() + data + b"\0")
+        else:
+            return None
+    except (OSError, EOFError, ValueError, zipfile.BadZipFile, tarfile.TarError, zlib.error):
+        return None
+    return digest.hexdigest()
+
+
 class PassCache:
     """Files that passed this same audit before, one empty file per pass in a folder."""
 
     def __init__(self, folder: Path | None, identity: str) -> None:
         self.folder, self.identity = folder, identity
+        self._keys: dict[tuple[Path, str], str | None] = {}  # each file is hashed once
 
-    def _entry(self, path: Path) -> Path | None:
+    def _entry(self, path: Path, kind: str = "") -> Path | None:
         if self.folder is None:
             return None
-        key = hashlib.sha256(f"{self.identity}\n{sha256_of(path)}".encode()).hexdigest()
-        return self.folder / key
+        if (path, kind) not in self._keys:
+            self._keys[path, kind] = self._key(path, kind)
+        key = self._keys[path, kind]
+        return None if key is None else self.folder / key
+
+    def _key(self, path: Path, kind: str) -> str | None:
+        if not kind:
+            text = f"{self.identity}\n{sha256_of(path)}"
+        else:
+            content = metadata_digest(path)
+            if content is None:
+                return None
+            text = f"{self.identity}\n{kind}\n{path.name}\n{content}"
+        return hashlib.sha256(text.encode()).hexdigest()
 
     def passed_before(self, path: Path) -> bool:
         entry = self._entry(path)
         return entry is not None and entry.is_file()
 
-    def remember(self, paths: Sequence[Path]) -> None:
+    def twine_passed_before(self, path: Path) -> bool:
+        """Whether twine check passed a file of this name with this metadata."""
+        entry = self._entry(path, TWINE)
+        return entry is not None and entry.is_file()
+
+    def remember(self, paths: Sequence[Path], twine_checked: bool = False) -> None:
+        """PATHS passed; TWINE_CHECKED: twine check passed them too."""
         for path in paths:
-            entry = self._entry(path)
-            if entry is not None:
-                entry.parent.mkdir(parents=True, exist_ok=True)
-                entry.touch()
+            for kind in ("", TWINE) if twine_checked else ("",):
+                entry = self._entry(path, kind)
+                if entry is not None:
+                    entry.parent.mkdir(parents=True, exist_ok=True)
+                    entry.touch()
