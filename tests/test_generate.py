@@ -246,7 +246,7 @@ def test_packaging_md_says_an_editable_install_holds_a_snapshot_of_the_binary(te
 def headings(markdown: str) -> list[str]:
     """Each heading as written ("## Use"), found by a Markdown parser: not code lines that start with #."""
     tokens = MarkdownIt().parse(markdown)
-    pairs = zip(tokens, tokens[1:])
+    pairs = itertools.pairwise(tokens)
     return [f"{opening.markup} {inline.content}" for opening, inline in pairs if opening.type == "heading_open"]
 
 

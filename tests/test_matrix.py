@@ -260,6 +260,18 @@ def test_a_rebuild_with_nothing_changed_reuses_every_binary_and_audit(matrix: Pa
     assert artifact_hashes(matrix) == before
 
 
+def test_without_bytecode_beside_the_sources_the_build_keeps_its_own_in_the_venv(matrix: Path) -> None:
+    """Where PYTHONDONTWRITEBYTECODE is set, nothing is written beside the sources, and the
+    build's processes keep their bytecode in the session's venv for the next run."""
+    project = matrix.parent
+    beside_sources = set((project / "build-plugin").rglob("__pycache__"))
+    nox_ok(project, "-R", "-s", "wheels", env={"PYTHONDONTWRITEBYTECODE": "1"})
+    assert set((project / "build-plugin").rglob("__pycache__")) == beside_sources
+    compiled = list((project / ".nox" / "wheels" / "pycache").rglob("*.pyc"))
+    for package in ("hatch_go_binary", "hatchling", "packaging", "elftools"):  # plugin, workers, audit
+        assert any(package in path.parts for path in compiled), package
+
+
 def test_what_changed_is_built_again(matrix: Path, tmp_path: Path) -> None:
     """Go's build cache decides, and sees every input: sources, pyproject.toml's version,
     Go's settings, a module replaced by a folder outside the project."""

@@ -269,7 +269,7 @@ def doubt_built_outside_git(checkout: Path) -> str:
 def doubt_no_git_here(checkout: Path) -> str:
     built = git(checkout, "rev-parse", "HEAD")
     shutil.rmtree(checkout / ".git")
-    return f"dist/ was built from commit {built}; without git here, HEAD is unknown"
+    return f"dist/ was built from commit {built}, but this is no git checkout, so HEAD is unknown"
 
 
 @needs_git
@@ -294,6 +294,16 @@ def test_doubts_about_the_source_warn_or_with_strict_refuse(checkout: Path, caps
         f"python -m hatch_go_binary verify: Not releasing: {expected}. A release is one build of "
         "the tagged commit: commit everything, check out that commit, then `nox -s wheels`"
     )
+
+
+@needs_git
+def test_the_doubt_says_when_git_is_not_installed(checkout: Path, capsys, monkeypatch) -> None:
+    built = git(checkout, "rev-parse", "HEAD")
+    monkeypatch.setenv("PATH", str(checkout / "no-programs-here"))
+    status, _, err = run(capsys, "verify")
+    assert status == 0
+    why = "git is not installed here, so HEAD is unknown"
+    assert err == f"warning: dist/ was built from commit {built}, but {why}"
 
 
 # ---------------------------------------------------------------------------- checksums

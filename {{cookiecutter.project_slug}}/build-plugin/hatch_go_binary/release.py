@@ -158,7 +158,8 @@ def check_record(dist: Path, files: list[Path], root: Path, strict: bool, tag: s
     if tag and built and head and not tagged:  # a typo, or a tag not fetched: not compared
         warn(f"there is no tag {tag} in this checkout, so {folder} was not compared with it")
     if built and not head:
-        doubts.append(f"{folder} was built from commit {built}; without git here, HEAD is unknown")
+        why = "this is no git checkout" if shutil.which("git") else "git is not installed here"
+        doubts.append(f"{folder} was built from commit {built}, but {why}, so HEAD is unknown")
     if head and not built:
         doubts.append(f"{folder} was built outside git, but this is a git checkout at {head}")
     for doubt in doubts:
