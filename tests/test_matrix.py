@@ -45,8 +45,8 @@ VERSION_LINE = "my-go-tool 0.1.0"
 pytestmark = pytest.mark.xdist_group("matrix")
 
 
-def nox_ok(project: Path, *args: str) -> str:
-    done = run_nox(project, *args)
+def nox_ok(project: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    done = run_nox(project, *args, env=env)
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-6000:]
     return done.stdout + done.stderr
 
