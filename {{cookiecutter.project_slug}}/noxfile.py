@@ -215,12 +215,13 @@ def wheels(session: nox.Session) -> None:
     install_lock(session, "build", PYPROJECT["build-system"]["requires"], without=without)
     if not PLUGIN_FROM_PYPI:
         env["PYTHONPATH"] = str(Path("build-plugin").resolve())
-    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+    venv = getattr(session.virtualenv, "location", None)  # none with --no-venv
+    if os.environ.get("PYTHONDONTWRITEBYTECODE") and venv:
         # No bytecode beside the sources, as asked; the build's processes keep theirs in
         # this session's venv, or each run (nox -R) compiles hatchling, twine and the
         # plugin again: about a CPU-second.
         env["PYTHONDONTWRITEBYTECODE"] = ""
-        env["PYTHONPYCACHEPREFIX"] = str(Path(session.virtualenv.location, "pycache"))
+        env["PYTHONPYCACHEPREFIX"] = str(Path(venv, "pycache"))
     plugin = ["python", "-m", "hatch_go_binary"]
     needed = session.run(*plugin, "requirements", "--audit", "--dist-checks", silent=True, env=env)
     check_lock(session, "build", needed.split())

@@ -7,10 +7,13 @@ tests/test_audit.py.
 
 from __future__ import annotations
 
+import importlib.metadata
+import io
 import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import warnings
 import zipfile
 from pathlib import Path
@@ -919,6 +922,23 @@ def test_metadata_digest_follows_what_twine_reads(tmp_path: Path) -> None:
     broken = tmp_path / "demo-1.0-py3-none-any.whl"
     broken.write_bytes(b"not a zip")
     assert audit.cache.metadata_digest(broken) is None
+    # what twine may read instead: another entry named like METADATA, another top folder
+    decoy = crafted.make_wheel(tmp_path / "d", extra={"demo/METADATA.txt": b"Metadata-Version: 9"})
+    assert audit.cache.metadata_digest(decoy) != audit.cache.metadata_digest(first)
+    stray = crafted.make_sdist(tmp_path / "u", pkg_info=crafted.pkg_info())
+    with tarfile.open(stray, "w:gz") as archive:  # the same PKG-INFO, a member beside its folder
+        for name, data in (("demo-1.0/PKG-INFO", crafted.pkg_info().encode()), ("stray.txt", b"")):
+            member = tarfile.TarInfo(name)
+            member.size = len(data)
+            archive.addfile(member, io.BytesIO(data))
+    assert audit.cache.metadata_digest(stray) != audit.cache.metadata_digest(sdist)
+
+
+def test_the_tools_identity_holds_what_they_import() -> None:
+    """twine's verdict is also readme_renderer's and docutils': their versions count too."""
+    versions = dict(line.rsplit(" ", 1) for line in audit.cache.installed_versions("pytest"))
+    assert {"pytest", "pluggy", "packaging"} <= set(versions)
+    assert versions["pluggy"] == importlib.metadata.version("pluggy")
 
 
 def test_twine_check_runs_only_for_metadata_it_has_not_passed(

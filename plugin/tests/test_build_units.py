@@ -476,7 +476,8 @@ def test_main_audits_each_artifact_as_it_arrives(project: Path, capsys, monkeypa
     first_verdict = out.index("tool-1.0-py3-none-linux_amd64.whl: FAIL")
     assert out.index("built linux/amd64") < first_verdict < out.index("built darwin/arm64")
     assert "tool-1.0-py3-none-darwin_arm64.whl: FAIL" in out
-    assert "The audit failed: wheels/ was left as it was." in err
+    failed = "tool-1.0-py3-none-linux_amd64.whl, tool-1.0-py3-none-darwin_arm64.whl"
+    assert f"The audit failed ({failed}): wheels/ was left as it was." in err
     assert [path.name for path in (project / "wheels").iterdir()] == ["old.whl"]
 
 

@@ -269,7 +269,8 @@ def doubt_built_outside_git(checkout: Path) -> str:
 def doubt_no_git_here(checkout: Path) -> str:
     built = git(checkout, "rev-parse", "HEAD")
     shutil.rmtree(checkout / ".git")
-    return f"dist/ was built from commit {built}, but this is no git checkout, so HEAD is unknown"
+    why = "git says: fatal: not a git repository (or any of the parent directories): .git"
+    return f"dist/ was built from commit {built}, but {why}, so HEAD is unknown"
 
 
 @needs_git
@@ -304,6 +305,18 @@ def test_the_doubt_says_when_git_is_not_installed(checkout: Path, capsys, monkey
     assert status == 0
     why = "git is not installed here, so HEAD is unknown"
     assert err == f"warning: dist/ was built from commit {built}, but {why}"
+
+
+@needs_git
+def test_the_doubt_says_when_pyproject_is_not_tracked(checkout: Path, capsys) -> None:
+    built = git(checkout, "rev-parse", "HEAD")
+    git(checkout, "rm", "-q", "--cached", "pyproject.toml")
+    status, _, err = run(capsys, "verify")
+    assert status == 0
+    assert err == (
+        f"warning: dist/ was built from commit {built}, but pyproject.toml is not tracked by git "
+        "here (a project inside another repository?), so HEAD is unknown"
+    )
 
 
 # ---------------------------------------------------------------------------- checksums

@@ -23,6 +23,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tarfile
 import zipfile
@@ -158,7 +159,7 @@ def check_record(dist: Path, files: list[Path], root: Path, strict: bool, tag: s
     if tag and built and head and not tagged:  # a typo, or a tag not fetched: not compared
         warn(f"there is no tag {tag} in this checkout, so {folder} was not compared with it")
     if built and not head:
-        why = "this is no git checkout" if shutil.which("git") else "git is not installed here"
+        why = why_head_is_unknown(root)
         doubts.append(f"{folder} was built from commit {built}, but {why}, so HEAD is unknown")
     if head and not built:
         doubts.append(f"{folder} was built outside git, but this is a git checkout at {head}")
@@ -171,6 +172,25 @@ def check_record(dist: Path, files: list[Path], root: Path, strict: bool, tag: s
         warn(doubt)
     what = f"commit {built}" if built else f"the sdist with sha256 {source.get('sdist-sha256')}"
     return f"{folder} is the build recorded in {record_path}: {len(files)} files from {what}"
+
+
+def why_head_is_unknown(root: Path) -> str:
+    """Why git gave no HEAD commit for ROOT: not installed, what git said, or what is missing."""
+    if shutil.which("git") is None:
+        return "git is not installed here"
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--verify", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    except (OSError, subprocess.SubprocessError) as error:
+        return f"git could not run ({error})"
+    if done.returncode != 0:  # not a repository, no commit yet, "dubious ownership", ...
+        said = done.stderr.strip().splitlines()
+        return f"git says: {said[0] if said else f'exit status {done.returncode}'}"
+    return "pyproject.toml is not tracked by git here (a project inside another repository?)"
 
 
 def verify(dist: Path, root: Path, strict: bool = False, tag: str | None = None) -> list[Path]:

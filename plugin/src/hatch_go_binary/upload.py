@@ -180,14 +180,15 @@ def upload_hint(output: str) -> str:
     if "trustedpublishing" in output.lower().replace(" ", ""):
         return (
             "Trusted publishing was refused: check the publisher on PyPI (owner, repository, "
-            "workflow file release.yml, environment) against this repository (README: "
-            "Releasing)."
+            "workflow file release.yml, environment) against this repository (in a project "
+            "made from go-pypi-template: PACKAGING.md, Releasing)."
         )
     if re.search(r"\b(401|403)\b", output):
         return (
             "The index refused the credentials. Locally, set TWINE_USERNAME and "
             "TWINE_PASSWORD (for PyPI: __token__ and an API token) or a ~/.pypirc entry; in "
-            "GitHub Actions, check the trusted publisher settings on PyPI (README: Releasing)."
+            "GitHub Actions, check the trusted publisher settings on PyPI (in a project made "
+            "from go-pypi-template: PACKAGING.md, Releasing)."
         )
     if re.search(r"\b(400|409)\b", output):
         return (

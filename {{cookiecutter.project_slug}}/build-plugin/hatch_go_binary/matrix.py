@@ -102,7 +102,7 @@ def build_all(
             (failed if error else built)[job] = error or name
             result = f"FAILED after {seconds:.1f} s" if error else f"{name} ({seconds:.1f} s)"
             print(f"[{len(built) + len(failed)}/{len(jobs)}] {job}: {result}", flush=True)
-            if on_built is not None and not error:
+            if on_built is not None and not error and not failed:  # else none is kept
                 on_built(out / name)
     # in the order asked, not the order they finished
     return (
@@ -336,7 +336,11 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         staged = {job: staging / name for job, name in built.items()}
         if run is not None and not run.finish():
-            print(f"\nThe audit failed: {options.out}/ was left as it was.", file=sys.stderr)
+            print(
+                f"\nThe audit failed ({', '.join(run.failures)}): {options.out}/ was left as "
+                "it was. Each file's findings are printed under its FAIL line above.",
+                file=sys.stderr,
+            )
             return 1
         # Unaudited artifacts get no record: the release sessions then refuse them.
         record = None if options.no_audit else build_record(staged, source, git_source(root))

@@ -19,6 +19,9 @@ from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
 from hatch_go_binary import buildinfo
 from hatch_go_binary.audit.dist_checks import _tool
 from hatch_go_binary.audit.readers import READERS
@@ -52,11 +55,35 @@ def checker_identity(commands: Sequence[str], dist_checks: bool) -> str:
         for module, executable in tools:
             argv = _tool(module, executable) or ["(missing)"]
             if argv[0] == sys.executable:
-                parts.append(f"{executable} {metadata.version(executable)}")
+                # with what it imports: twine's verdict is readme_renderer's, docutils', ...
+                parts += installed_versions(executable)
             else:  # a copy on PATH: its location and age stand for its version
                 found = Path(argv[0])
                 parts.append(f"{found} {found.stat().st_mtime_ns if found.exists() else 0}")
     return "\n".join(parts)
+
+
+def installed_versions(distribution: str) -> list[str]:
+    """'NAME VERSION' of DISTRIBUTION and of every distribution it requires here, in turn."""
+    found, waiting = {}, [distribution]
+    while waiting:
+        name = canonicalize_name(waiting.pop())
+        if name in found:
+            continue
+        try:
+            found[name] = metadata.version(name)
+            requirements = metadata.requires(name) or []
+        except metadata.PackageNotFoundError:  # an optional one, or a marker's other branch
+            found[name] = "(not installed)"
+            continue
+        for line in requirements:
+            try:
+                requirement = Requirement(line)
+            except InvalidRequirement:  # its installer took it; its version is counted above
+                continue
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                waiting.append(requirement.name)
+    return [f"{name} {version}" for name, version in sorted(found.items())]
 
 
 def sha256_of(path: Path) -> str:
@@ -68,21 +95,23 @@ def sha256_of(path: Path) -> str:
 
 
 def metadata_digest(path: Path) -> str | None:
-    """The sha256 of what twine check reads inside PATH: every .dist-info/METADATA of a
-    wheel, every PKG-INFO of an sdist, with their names. None if it cannot be read."""
+    """The sha256 of what twine check reads in PATH, with some margin: in a wheel, every entry
+    whose name holds METADATA (twine takes the first such one that parses), with its bytes;
+    in an sdist, every member's name and type (twine wants one top folder holding a regular
+    PKG-INFO file) and every PKG-INFO's bytes. None if it cannot be read."""
     digest = hashlib.sha256()
     try:
         if path.name.endswith(".whl"):
             with zipfile.ZipFile(path) as archive:
                 for info in sorted(archive.infolist(), key=lambda info: info.filename):
-                    if info.filename.endswith("/METADATA"):
+                    if "METADATA" in info.filename:
                         digest.update(f"{info.filename}\0".encode() + archive.read(info) + b"\0")
         elif path.name.endswith(".tar.gz"):
             with tarfile.open(path, "r:gz") as archive:
                 for member in sorted(archive.getmembers(), key=lambda member: member.name):
+                    digest.update(f"{member.name}\0{member.type!r}\0".encode())
                     if member.isfile() and member.name.rsplit("/", 1)[-1] == "PKG-INFO":
-                        data = archive.extractfile(member).read()
-                        digest.update(f"{member.name}\0".encode() + data + b"\0")
+                        digest.update(archive.extractfile(member).read() + b"\0")
         else:
             return None
     except (OSError, EOFError, ValueError, zipfile.BadZipFile, tarfile.TarError, zlib.error):

@@ -58,6 +58,7 @@ class Audit:
         self.passes = PassCache(cache, identity)
         self.dist_checks = DistChecks() if dist_checks else None
         self.failed = False
+        self.failures: list[str] = []  # the files, or the dist-check tools, that failed
         self.checked: list[Path] = []  # audited now, not taken from the cache
         self.twine_checks: list[Path] = []  # of those, the ones whose metadata is new
 
@@ -83,6 +84,8 @@ class Audit:
         if distribution:
             self.checked.append(path)
         self.failed = self.failed or bool(findings)
+        if findings:
+            self.failures.append(path.name or str(path))
         print(f"{path.name or path}: {'FAIL' if findings else 'ok'}")
         for finding in findings:
             print(f"  [{finding.check}] {finding.message}")
@@ -97,6 +100,7 @@ class Audit:
             self.failed = self.failed or bool(extra)
             for finding in extra:
                 print(f"{finding.wheel}: [{finding.check}] {finding.message}")
+                self.failures.append(finding.check)
         self.close()
         if self.failed:
             return False
