@@ -23,7 +23,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tarfile
 import zipfile
@@ -40,7 +39,13 @@ from packaging.version import InvalidVersion, Version
 from hatch_go_binary.audit import sha256_of
 from hatch_go_binary.config import load_pyproject
 from hatch_go_binary.errors import BuildError
-from hatch_go_binary.matrix import RECORD, RECORD_FORMAT, distribution_of, git_commit
+from hatch_go_binary.matrix import (
+    RECORD,
+    RECORD_FORMAT,
+    distribution_of,
+    git_commit,
+    run_git,
+)
 
 # What reading dist/ can raise besides GateError: each becomes a message, not a traceback.
 UNREADABLE = (
@@ -178,15 +183,9 @@ def why_head_is_unknown(root: Path) -> str:
     """Why git gave no HEAD commit for ROOT: not installed, what git said, or what is missing."""
     if shutil.which("git") is None:
         return "git is not installed here"
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "--verify", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-    except (OSError, subprocess.SubprocessError) as error:
-        return f"git could not run ({error})"
+    done = run_git(root, "rev-parse", "--verify", "HEAD")
+    if isinstance(done, str):
+        return f"git could not run ({done})"
     if done.returncode != 0:  # not a repository, no commit yet, "dubious ownership", ...
         said = done.stderr.strip().splitlines()
         return f"git says: {said[0] if said else f'exit status {done.returncode}'}"

@@ -142,15 +142,20 @@ def replace_artifacts(
     return moved
 
 
-def _git(root: Path, *args: str) -> str | None:
-    """git's output in ROOT, or None when git is missing or fails."""
+def run_git(root: Path, *args: str) -> subprocess.CompletedProcess | str:
+    """git run in ROOT, or why it could not start."""
     try:
-        done = subprocess.run(
+        return subprocess.run(
             ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=120
         )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout if done.returncode == 0 else None
+    except (OSError, subprocess.SubprocessError) as error:
+        return str(error)
+
+
+def _git(root: Path, *args: str) -> str | None:
+    """git's output in ROOT, or None when git is missing or fails."""
+    done = run_git(root, *args)
+    return done.stdout if not isinstance(done, str) and done.returncode == 0 else None
 
 
 # What builds and their tools write into the project, not source: left out of git's

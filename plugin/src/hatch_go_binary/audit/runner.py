@@ -57,7 +57,6 @@ class Audit:
         identity = checker_identity(self.commands, dist_checks) if cache else ""
         self.passes = PassCache(cache, identity)
         self.dist_checks = DistChecks() if dist_checks else None
-        self.failed = False
         self.failures: list[str] = []  # the files, or the dist-check tools, that failed
         self.checked: list[Path] = []  # audited now, not taken from the cache
         self.twine_checks: list[Path] = []  # of those, the ones whose metadata is new
@@ -83,7 +82,6 @@ class Audit:
         findings = audit_path(path, self.commands)
         if distribution:
             self.checked.append(path)
-        self.failed = self.failed or bool(findings)
         if findings:
             self.failures.append(path.name or str(path))
         print(f"{path.name or path}: {'FAIL' if findings else 'ok'}")
@@ -97,12 +95,11 @@ class Audit:
         if self.dist_checks is not None and self.checked:
             files = {**files_for(self.checked), "twine": self.twine_checks}
             extra = self.dist_checks.run(files)
-            self.failed = self.failed or bool(extra)
             for finding in extra:
                 print(f"{finding.wheel}: [{finding.check}] {finding.message}")
                 self.failures.append(finding.check)
         self.close()
-        if self.failed:
+        if self.failures:
             return False
         # only a clean run: the dist checks do not say which file failed
         self.passes.remember(self.checked, twine_checked=self.dist_checks is not None)
