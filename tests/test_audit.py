@@ -202,6 +202,22 @@ def test_dist_checks_say_how_to_install_a_missing_tool(
     assert "pip install check-wheel-contents" in message(findings, "check-wheel-contents")
 
 
+def test_dist_checks_report_twines_failure_in_plain_text(
+    audit: ModuleType, good: dict[str, Path], tmp_path: Path
+) -> None:
+    """twine colours its output (rich ignores NO_COLOR there) unless told --no-color."""
+    wheel = good["linux/amd64"]
+    metadata = "my_go_tool-0.1.0.dist-info/METADATA"
+    with zipfile.ZipFile(wheel) as source:
+        headers = source.read(metadata).decode().split("\n\n", 1)[0]
+    kept = [line for line in headers.splitlines() if not line.startswith("Description-Content-Type:")]
+    wrong = rewrite(wheel, tmp_path, replace={metadata: ("\n".join(kept) + "\n").encode()})
+    findings = audit.run_dist_checks([wrong])
+    assert checks(findings) == ["twine"]
+    text = message(findings, "twine")
+    assert "long_description" in text and "\x1b[" not in text
+
+
 def test_command_line_passes_the_real_wheels_and_sdist(built: dict[str, Path], sdist: Path) -> None:
     """The audit's command line, as a release step runs it on every wheel and the sdist."""
     args = ["--command", "my-go-tool", "--dist-checks", *map(str, built.values()), str(sdist)]

@@ -797,7 +797,7 @@ def test_dist_checks_run_both_tools_and_report_what_each_printed(
     findings = audit.run_dist_checks([wheel, sdist])
     assert checks(findings) == ["check-wheel-contents", "twine"]
     outputs = {finding.check: finding.message for finding in findings}
-    assert outputs["twine"] == "failed:\ntwine 4 files"  # check --strict and the two files
+    assert outputs["twine"] == "failed:\ntwine 5 files"  # --no-color check --strict, two files
     assert outputs["check-wheel-contents"] == "failed:\ncheck_wheel_contents 1 files"
 
 
@@ -861,6 +861,22 @@ def test_warm_dist_checks_import_first_then_check_the_files_handed_over(
     checker = audit.DistChecks()
     checker.warm()
     assert checker.run({"faketool": [wheel]}) == []
+
+
+@pytest.mark.parametrize("warm", [True, False], ids=["warm", "started-at-the-end"])
+def test_a_file_named_like_an_option_reaches_the_tool_as_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, warm: bool
+) -> None:
+    """str(Path("./-x.whl")) is "-x.whl", which a tool would take for an option."""
+    fake_tool(tmp_path, monkeypatch, ())
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("FAKE_TOOL_EXIT", "1")  # to see what it was given
+    checker = audit.DistChecks()
+    if warm:
+        checker.warm()
+    (finding,) = checker.run({"faketool": [Path("./-x.whl"), tmp_path / "-y.whl"]})
+    given = ["check", "--strict", os.path.join(os.curdir, "-x.whl"), str(tmp_path / "-y.whl")]
+    assert finding.message == f"failed:\n{given} False"
 
 
 def test_a_warm_tool_whose_preload_fails_still_runs_and_reports(

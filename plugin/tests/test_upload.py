@@ -10,9 +10,12 @@ import hashlib
 import http.server
 import json
 import os
+import select
 import socket
+import subprocess
 import sys
 import threading
+import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -61,6 +64,8 @@ mode = os.environ.get("FAKE_TWINE", "")
 if sys.argv[1] == "check":
     sys.exit(1 if mode == "check fails" else 0)
 files = [Path(a) for a in sys.argv[2:] if Path(a).is_file() and "attestation" not in a]
+if mode == "asks":  # as twine does without credentials, when it may ask
+    print("Uploading as", input("Enter your username: "))
 if mode == "refused":
     sys.exit(print("HTTPError: 403 Forbidden from http://index/") or 1)
 for path in files[: 1 if mode == "one, then fails" else None]:
@@ -351,6 +356,30 @@ def test_a_refused_upload_says_what_to_do(project: Path, index: Index, capfd, mo
     assert f"twine upload to {index.url} failed. The index refused the credentials." in err
     assert "On the index now: 0 of 3 files." in err
     assert f"`{prog}` is safe to run again once that is fixed" in err
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="select() on a pipe")
+def test_twines_output_is_shown_as_it_comes(project: Path, index: Index, monkeypatch) -> None:
+    """Its prompt for a username ends no line: it must reach the terminal while twine
+    waits for the answer, not after twine exits."""
+    monkeypatch.setenv("FAKE_TWINE", "asks")
+    argv = [sys.executable, "-m", "hatch_go_binary", "upload", "--repository-url", index.url]
+    pipe = subprocess.PIPE
+    uploading = subprocess.Popen(argv, stdin=pipe, stdout=pipe, stderr=pipe)
+    try:
+        shown, deadline = b"", time.monotonic() + 60
+        while not shown.endswith(b"Enter your username: "):
+            wait = max(0.0, deadline - time.monotonic())
+            assert select.select([uploading.stdout], [], [], wait)[0], f"not shown: {shown!r}"
+            chunk = os.read(uploading.stdout.fileno(), 1 << 16)
+            assert chunk, f"stopped without asking: {shown!r}"
+            shown += chunk
+        out, err = uploading.communicate(b"someone\n", timeout=60)
+    finally:
+        uploading.kill()
+    assert uploading.wait() == 0, err
+    assert b"Uploading as someone" in out
+    assert index.holds() == dist_bytes(project, *FILES)
 
 
 def test_a_partial_upload_counts_what_arrived(project: Path, index: Index, capfd, monkeypatch):

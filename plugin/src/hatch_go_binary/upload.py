@@ -216,6 +216,18 @@ def release_of(files: list[Path]) -> tuple[str, str]:
     return name, str(version)
 
 
+def run_shown(argv: list[str], env: dict[str, str]) -> tuple[int, bytes]:
+    """ARGV's (twine upload's) exit status and output, the output shown as it comes: a
+    prompt such as twine's "Enter your username: " ends no line, and must not wait."""
+    kept = bytearray()
+    with subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT) as twine:
+        for chunk in iter(lambda: twine.stdout.read1(1 << 16), b""):
+            kept += chunk
+            sys.stdout.buffer.write(chunk)
+            sys.stdout.flush()
+    return twine.returncode, bytes(kept)
+
+
 def upload_url(twine_args: list[str]) -> str:
     """The upload URL twine would use with TWINE_ARGS."""
     done = subprocess.run(
@@ -313,14 +325,8 @@ def upload(
         command.append("--attestations")
         uploads += [f"{path}.publish.attestation" for path in missing]
     print(f"twine {' '.join(masked(command))} {' '.join(uploads)}", flush=True)
-    done = subprocess.run(
-        tool("twine", *command, *uploads),
-        env={**os.environ, "COLUMNS": os.environ.get("COLUMNS", "160")},  # rich wraps at 80
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    sys.stdout.buffer.write(done.stdout)
-    sys.stdout.flush()
+    env = {**os.environ, "COLUMNS": os.environ.get("COLUMNS", "160")}  # rich wraps at 80
+    status, output = run_shown(tool("twine", *command, *uploads), {**env, "PYTHONUNBUFFERED": "1"})
     try:  # what is on the index now, whatever twine said
         left, conflicts = compare_with_index(simple, project, files)
     except UploadError:
@@ -331,13 +337,13 @@ def upload(
             + "\n".join(conflicts)
             + "\nRelease a new version: bump `version` in pyproject.toml, commit, tag"
         )
-    if done.returncode == 0:
+    if status == 0:
         print(f"Uploaded to {url}: {', '.join(path.name for path in missing)}")
     elif not left:
         warn("twine reported an error, but every file is now on the index, identical.")
     else:
         raise UploadError(
-            f"twine upload to {url} failed. {upload_hint(done.stdout.decode(errors='replace'))}"
+            f"twine upload to {url} failed. {upload_hint(output.decode(errors='replace'))}"
             f"\nOn the index now: {len(files) - len(left)} of {len(files)} files. "
             f"`{prog}` is safe to run again once that is fixed: it uploads only what is "
             "missing"

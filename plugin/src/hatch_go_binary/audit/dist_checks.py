@@ -25,7 +25,12 @@ from hatch_go_binary.audit.model import Finding
 # files: what its __main__ imports, not __main__ itself, which runpy then runs). run()
 # chooses the files each takes.
 TOOLS = (
-    ("twine", "twine", ("check", "--strict"), ("requests", "twine.cli", "twine.commands.check")),
+    (
+        "twine",
+        "twine",
+        ("--no-color", "check", "--strict"),  # rich ignores NO_COLOR here
+        ("requests", "twine.cli", "twine.commands.check"),
+    ),
     (
         "check_wheel_contents",
         "check-wheel-contents",
@@ -121,7 +126,7 @@ class DistChecks:
                     continue
                 if not files:
                     continue
-                slots.append(self._start(module, executable, [*arguments, *map(str, files)]))
+                slots.append(self._start(module, executable, [*arguments, *map(_argument, files)]))
             findings = [slot if isinstance(slot, Finding) else _finish(*slot) for slot in slots]
         finally:
             self.close()
@@ -156,6 +161,12 @@ def run_dist_checks(paths: Sequence[Path]) -> list[Finding]:
     return DistChecks().run(files_for(paths))
 
 
+def _argument(path: Path) -> str:
+    """PATH as a tool's argument: never an option, as str(Path("./-x.whl")) would be."""
+    text = str(path)
+    return os.path.join(os.curdir, text) if text.startswith("-") else text
+
+
 def _environment() -> dict[str, str]:
     return {**os.environ, "NO_COLOR": "1"}  # plain text for the report
 
@@ -163,7 +174,7 @@ def _environment() -> dict[str, str]:
 def _hand_over(process: subprocess.Popen, files: Sequence[Path]) -> None:
     """Write the file names to a warm process; none tells it to stop."""
     with contextlib.suppress(OSError):  # it died early: _finish() reports its output
-        process.stdin.write(b"\0".join(os.fsencode(path) for path in files))
+        process.stdin.write(b"\0".join(os.fsencode(_argument(path)) for path in files))
     with contextlib.suppress(OSError):
         process.stdin.close()
 
