@@ -382,6 +382,25 @@ def test_twines_output_is_shown_as_it_comes(project: Path, index: Index, monkeyp
     assert index.holds() == dist_bytes(project, *FILES)
 
 
+def test_twine_stops_when_showing_its_output_fails(tmp_path: Path, monkeypatch) -> None:
+    """Our stdout gone (or Ctrl-C on our side only): twine must not upload on unwatched."""
+    finished = tmp_path / "finished"
+    script = "import pathlib, time; print('starting', flush=True); time.sleep(2); "
+    script += f"pathlib.Path({str(finished)!r}).touch()"
+
+    class ClosedStdout:
+        class buffer:  # as sys.stdout.buffer
+            @staticmethod
+            def write(data: bytes) -> None:
+                raise BrokenPipeError
+
+    monkeypatch.setattr(sys, "stdout", ClosedStdout())
+    with pytest.raises(BrokenPipeError):
+        upload.run_shown([sys.executable, "-c", script], dict(os.environ))
+    time.sleep(3)
+    assert not finished.exists()
+
+
 def test_a_partial_upload_counts_what_arrived(project: Path, index: Index, capfd, monkeypatch):
     monkeypatch.setenv("FAKE_TWINE", "one, then fails")
     err = refused(capfd, "--repository-url", index.url)

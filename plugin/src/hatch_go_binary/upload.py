@@ -221,10 +221,14 @@ def run_shown(argv: list[str], env: dict[str, str]) -> tuple[int, bytes]:
     prompt such as twine's "Enter your username: " ends no line, and must not wait."""
     kept = bytearray()
     with subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT) as twine:
-        for chunk in iter(lambda: twine.stdout.read1(1 << 16), b""):
-            kept += chunk
-            sys.stdout.buffer.write(chunk)
-            sys.stdout.flush()
+        try:
+            for chunk in iter(lambda: twine.stdout.read1(1 << 16), b""):
+                kept += chunk
+                sys.stdout.buffer.write(chunk)
+                sys.stdout.flush()
+        except BaseException:  # Ctrl-C, a closed stdout: no upload goes on unwatched
+            twine.kill()
+            raise
     return twine.returncode, bytes(kept)
 
 
