@@ -329,8 +329,9 @@ def upload(
         command.append("--attestations")
         uploads += [f"{path}.publish.attestation" for path in missing]
     print(f"twine {' '.join(masked(command))} {' '.join(uploads)}", flush=True)
-    env = {**os.environ, "COLUMNS": os.environ.get("COLUMNS", "160")}  # rich wraps at 80
-    status, output = run_shown(tool("twine", *command, *uploads), {**env, "PYTHONUNBUFFERED": "1"})
+    # rich wraps at 80 columns; unbuffered, twine's lines come as it writes them
+    env = {**os.environ, "COLUMNS": os.environ.get("COLUMNS", "160"), "PYTHONUNBUFFERED": "1"}
+    status, output = run_shown(tool("twine", *command, *uploads), env)
     try:  # what is on the index now, whatever twine said
         left, conflicts = compare_with_index(simple, project, files)
     except UploadError:
