@@ -144,14 +144,13 @@ class PassCache:
             text = f"{self.identity}\n{kind}\n{path.name}\n{content}"
         return hashlib.sha256(text.encode()).hexdigest()
 
-    def passed_before(self, path: Path) -> bool:
-        entry = self._entry(path)
+    def passed_before(self, path: Path, kind: str = "") -> bool:
+        entry = self._entry(path, kind)
         return entry is not None and entry.is_file()
 
     def twine_passed_before(self, path: Path) -> bool:
         """Whether twine check passed a file of this name with this metadata."""
-        entry = self._entry(path, TWINE)
-        return entry is not None and entry.is_file()
+        return self.passed_before(path, TWINE)
 
     def remember(self, paths: Sequence[Path], twine_checked: bool = False) -> None:
         """PATHS passed; TWINE_CHECKED: twine check passed them too."""
