@@ -217,28 +217,10 @@ def tls_index(tmp_path: Path, index: Index, monkeypatch: pytest.MonkeyPatch) -> 
     if not shutil.which("openssl"):
         pytest.skip("openssl makes the test's certificate")
     pem = tmp_path / "index.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=127.0.0.1",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1",
-            "-keyout",
-            str(pem),
-            "-out",
-            str(pem),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    certificate = "req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 -addext"
+    certificate += " subjectAltName=IP:127.0.0.1"
+    command = ["openssl", *certificate.split(), "-keyout", str(pem), "-out", str(pem)]
+    subprocess.run(command, check=True, capture_output=True)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(pem)
     for name in ("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE"):  # urllib's and requests' trust

@@ -52,8 +52,7 @@ class UploadError(Exception):
 
 
 def tool(module: str, *args: str) -> list[str]:
-    """MODULE's command line as this Python's environment has it (the console scripts
-    `twine` and `pypi-attestations` are their modules' main)."""
+    """MODULE's command line on this Python (`twine` and `pypi-attestations` are mains)."""
     return [sys.executable, "-m", module, *args]
 
 
