@@ -66,6 +66,7 @@ PLUGIN_PYTHONS = ["3.9", "3.10", "3.11", "3.12", "3.13"]
 PLUGIN_TEST_REQUIREMENTS = ["pytest>=8", "hatchling>=1.27", "packaging>=24", "deflate==0.8.1"]
 PLUGIN_TEST_REQUIREMENTS += ["pyelftools>=0.31", "macholib>=1.16", "pefile>=2023.2.7"]
 PLUGIN_TEST_REQUIREMENTS += ["cyclonedx-python-lib[json-validation]>=11"]  # the SBOM schema
+PLUGIN_TEST_REQUIREMENTS += ["requests>=2.28"]  # upload reads the index with twine's client
 
 
 @nox.session(python=PLUGIN_PYTHONS)

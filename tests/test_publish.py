@@ -47,9 +47,10 @@ def free_port() -> int:
 
 
 class Index:
-    """A pypiserver on 127.0.0.1 that takes uploads from USER, and the files it holds."""
+    """A pypiserver on 127.0.0.1 that takes uploads from USER (and, if told, wants USER's
+    login for AUTHENTICATE's other actions too: list, download), and the files it holds."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, authenticate: str = "update") -> None:
         with warnings.catch_warnings():  # passlib still imports crypt, deprecated since 3.11
             warnings.simplefilter("ignore", DeprecationWarning)
             from passlib.apache import HtpasswdFile
@@ -64,7 +65,7 @@ class Index:
         self.simple = f"{self.url}simple/"
         self.log = root / "server.log"
         command = [sys.executable, "-m", "pypiserver", "run", "--host", "127.0.0.1", "--port", str(self.port)]
-        command += ["--passwords", str(root / "htpasswd"), "--authenticate", "update", "--disable-fallback"]
+        command += ["--passwords", str(root / "htpasswd"), "--authenticate", authenticate, "--disable-fallback"]
         with self.log.open("wb") as log:
             self.process = subprocess.Popen([*command, str(self.packages)], stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
@@ -72,6 +73,8 @@ class Index:
             try:
                 with urllib.request.urlopen(self.simple, timeout=2):
                     return
+            except urllib.error.HTTPError:  # 401: it is up, and wants a login
+                return
             except (urllib.error.URLError, OSError):
                 if self.process.poll() is not None or time.monotonic() > deadline:
                     self.stop()
@@ -289,6 +292,22 @@ def test_bad_credentials_are_refused_clearly(project: Path, empty_index: Index) 
     assert "TWINE_USERNAME and TWINE_PASSWORD" in output
     assert "On the index now: 0 of 2 files" in output
     assert empty_index.digests() == {}
+
+
+def test_an_index_that_guards_reading_says_the_credentials_are_wrong(project: Path, tmp_path: Path) -> None:
+    """Issue 20: wrong credentials on an index that wants a login to list its files are
+    named as such (not the URL), and the right ones read it and upload."""
+    guarded = Index(tmp_path / "index", authenticate="list,download,update")
+    try:
+        args = ["-s", "publish", "--", "--repository-url", guarded.url]
+        output = nox_fails(project, *args, **credentials("not the password"))
+        assert "The package index refused the credentials (HTTP 403 Forbidden" in output  # pypiserver
+        assert f"for {guarded.simple}my-go-tool/): set TWINE_USERNAME and TWINE_PASSWORD" in output
+        assert "--index-url" not in output
+        assert guarded.digests() == {}
+        assert f"Uploaded to {guarded.url}: {WHEEL}, {SDIST}" in nox_ok(project, *args, **credentials())
+    finally:
+        guarded.stop()
 
 
 def test_an_unreachable_index_is_named(project: Path) -> None:

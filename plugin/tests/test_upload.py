@@ -11,12 +11,13 @@ import http.server
 import json
 import os
 import select
+import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,6 +38,8 @@ FAKE_TWINE = {
     "__init__.py": "",
     "exceptions.py": "class TwineException(Exception):\n    pass\n",
     "settings.py": """
+import os
+
 from twine.exceptions import TwineException
 
 class Settings:
@@ -45,6 +48,8 @@ class Settings:
         parser.add_argument("-r", "--repository")
         parser.add_argument("--repository-url")
         parser.add_argument("--non-interactive", action="store_true")
+        parser.add_argument("-u", "--username", default=os.environ.get("TWINE_USERNAME"))
+        parser.add_argument("-p", "--password", default=os.environ.get("TWINE_PASSWORD"))
 
     @classmethod
     def from_argparse(cls, args):
@@ -94,18 +99,30 @@ def sha256(data: bytes) -> str:
 
 
 class Index(http.server.ThreadingHTTPServer):
-    """/simple/tool/ lists the files in FOLDER, served at /files/NAME: as PEP 691 JSON when
-    the client takes it and `json` is set, else PEP 503 links (with #sha256= unless
-    `hashless`). `login` asks for basic auth; `missing` pages answer 404."""
+    """/simple/tool/ lists the files in FOLDER, served at /files/NAME (or at `files_at`): as
+    PEP 691 JSON when the client takes it and `json` is set, else PEP 503 links (with
+    #sha256= unless `hashless`). `login` asks for basic auth; `missing` pages answer 404;
+    `cut` pages end before their Content-Length. With `tls`, a connection that starts a TLS
+    handshake gets one, and `downgrade` sends each request that passed the login to the
+    same place over plain http. `logins`: the requests that carried an Authorization."""
 
-    def __init__(self, folder: Path) -> None:
-        super().__init__(("127.0.0.1", 0), Handler)
-        self.folder, self.json, self.hashless = folder, True, False
+    def __init__(self, folder: Path, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None):
+        super().__init__((host, 0), Handler)
+        self.folder, self.json, self.hashless, self.tls = folder, True, False, tls
         self.login: tuple[str, str] | None = None
         self.missing: set[str] = set()
+        self.cut: set[str] = set()
+        self.files_at, self.urls, self.downgrade = "../../files/", True, False
         self.requests: list[str] = []
-        self.url = f"http://127.0.0.1:{self.server_address[1]}/"
+        self.logins: list[str] = []
+        self.url = f"{'https' if tls else 'http'}://{host}:{self.server_address[1]}/"
         self.simple = f"{self.url}simple/"
+
+    def get_request(self) -> tuple[socket.socket, object]:
+        connection, address = super().get_request()
+        if self.tls and connection.recv(1, socket.MSG_PEEK) == b"\x16":  # a ClientHello
+            connection = self.tls.wrap_socket(connection, server_side=True)
+        return connection, address
 
     def holds(self) -> dict[str, bytes]:
         return {path.name: path.read_bytes() for path in sorted(self.folder.iterdir())}
@@ -117,22 +134,31 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
 
-    def answer(self, status: int, kind: str = "text/plain", body: bytes = b"") -> None:
+    def answer(self, status: int, kind: str = "text/plain", body: bytes = b"", **headers) -> None:
         self.send_response(status)
         self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
+        self.send_header(
+            "Content-Length", str(len(body) + (100 if self.path in self.server.cut else 0))
+        )
         if status == 401:
             self.send_header("WWW-Authenticate", 'Basic realm="index"')
+        for name, value in headers.items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(body)
 
     def do_GET(self) -> None:
         index = self.server
+        scheme = "https" if isinstance(self.connection, ssl.SSLSocket) else "http"
         index.requests.append(self.path)
+        if "Authorization" in self.headers:
+            index.logins.append(f"{scheme}://{self.headers['Host']}{self.path}")
         if index.login:
             basic = base64.b64encode(":".join(index.login).encode()).decode()
             if self.headers.get("Authorization") != f"Basic {basic}":
                 return self.answer(401)
+        if index.downgrade and scheme == "https":
+            return self.answer(302, Location=f"http://{self.headers['Host']}{self.path}")
         if self.path in index.missing:
             return self.answer(404)
         held = index.holds()
@@ -145,7 +171,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.answer(404)
         if index.json and "json" in self.headers.get("Accept", ""):
             files = [
-                {"filename": n, "url": f"../../files/{n}?from=index"}
+                {"filename": n}
+                | ({"url": f"{index.files_at}{n}?from=index"} if index.urls else {})
                 | ({} if index.hashless else {"hashes": {"sha256": sha256(d)}})
                 for n, d in held.items()
             ]
@@ -159,15 +186,46 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return self.answer(200, "text/html", f"<html><body>{links}</body></html>".encode())
 
 
-@pytest.fixture
-def index(tmp_path: Path) -> Iterator[Index]:
-    (tmp_path / "index").mkdir()
-    server = Index(tmp_path / "index")
+def serve(server: Index) -> Iterator[Index]:
     thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     yield server
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> Iterator[Index]:
+    (tmp_path / "index").mkdir()
+    yield from serve(Index(tmp_path / "index"))
+
+
+@pytest.fixture
+def other_host(index: Index) -> Iterator[Index]:
+    """A second index on another loopback address, serving the same files."""
+    try:
+        server = Index(index.folder, host="127.0.0.2")
+    except OSError:  # macOS configures 127.0.0.1 alone
+        pytest.skip("127.0.0.2 is not a loopback address here")
+    yield from serve(server)
+
+
+@pytest.fixture
+def tls_index(tmp_path: Path, index: Index, monkeypatch: pytest.MonkeyPatch) -> Iterator[Index]:
+    """An index on https (a certificate for 127.0.0.1 that this test's clients trust) that
+    also answers plain http on the same port, serving the same files."""
+    if not shutil.which("openssl"):
+        pytest.skip("openssl makes the test's certificate")
+    pem = tmp_path / "index.pem"
+    certificate = "req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 -addext"
+    certificate += " subjectAltName=IP:127.0.0.1"
+    command = ["openssl", *certificate.split(), "-keyout", str(pem), "-out", str(pem)]
+    subprocess.run(command, check=True, capture_output=True)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(pem)
+    for name in ("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE"):  # urllib's and requests' trust
+        monkeypatch.setenv(name, str(pem))
+    yield from serve(Index(index.folder, tls=context))
 
 
 @pytest.fixture
@@ -187,6 +245,9 @@ def project(tmp_path: Path, index: Index, monkeypatch: pytest.MonkeyPatch) -> Pa
     (fakes / "pypi_attestations" / "__main__.py").write_text(FAKE_ATTESTATIONS)
     path = [str(fakes), *filter(None, [os.environ.get("PYTHONPATH")])]
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(path))
+    monkeypatch.syspath_prepend(str(fakes))  # upload reads twine's settings in-process
+    for name in [name for name in sys.modules if name.split(".")[0] == "twine"]:
+        monkeypatch.delitem(sys.modules, name)  # an earlier test's stand-in
     monkeypatch.setenv("FAKE_LOG", str(tmp_path / "log"))
     monkeypatch.setenv("FAKE_INDEX", str(index.folder))
     for name in ("FAKE_TWINE", "TWINE_USERNAME", "TWINE_PASSWORD", "SIGSTORE_ID_TOKEN"):
@@ -274,12 +335,17 @@ def test_a_private_index_is_read_with_twines_credentials(
 ) -> None:
     index.login = LOGIN
     err = refused(capfd, "--repository-url", index.url)
-    assert f"The package index answered HTTP 401 Unauthorized for {index.simple}tool/" in err
-    assert f"if {index.simple} is not its simple API, pass that with --index-url." in err
-    monkeypatch.setenv("TWINE_USERNAME", LOGIN[0])
-    monkeypatch.setenv("TWINE_PASSWORD", LOGIN[1])
+    assert f"The package index wants a login (HTTP 401 Unauthorized for {index.simple}tool/)" in err
+    assert "set TWINE_USERNAME and TWINE_PASSWORD (or twine's -u/-p, or username and" in err
+    login(monkeypatch)
     status, out, _ = run(capfd, "--repository-url", index.url)
     assert status == 0 and f"Uploaded to {index.url}" in out
+    # and twine's -u/-p serve as well
+    monkeypatch.delenv("TWINE_USERNAME")
+    monkeypatch.delenv("TWINE_PASSWORD")
+    index.folder.joinpath(WHEEL).unlink()
+    status, out, _ = run(capfd, "--repository-url", index.url, "-u", LOGIN[0], "-p", LOGIN[1])
+    assert status == 0 and f"Uploaded to {index.url}: {WHEEL}\n" in out
 
 
 def test_a_new_project_is_a_404_on_a_simple_api_that_exists(
@@ -493,26 +559,82 @@ def test_the_stand_ins_run_on_this_python() -> None:
     assert upload.tool("twine", "check") == [sys.executable, "-m", "twine", "check"]
 
 
-def test_a_redirect_to_another_host_drops_the_credentials() -> None:
-    """urllib copies headers to a redirect's request: not the index's password to a
-    host that is not the index."""
-    handler = upload._SameHostCredentials()
-    asked = urllib.request.Request("https://index.example/simple/tool/")
-    asked.add_header("Authorization", "Basic c2VjcmV0")
-    moved = {"https://index.example/other/": True, "https://cdn.example/tool/": False}
-    for url, kept in moved.items():
-        new = handler.redirect_request(asked, None, 302, "Found", {}, url)
-        assert new.has_header("Authorization") == kept, url
-
-
-def test_a_password_on_the_command_line_is_not_printed() -> None:
-    shown = upload.masked(
-        ["upload", "-u", "me", "-p", "hunter2", "--password=x", "-pabc", "-r", "p"]
-    )
-    assert shown == ["upload", "-u", "me", "-p", "***", "--password=***", "-p***", "-r", "p"]
+def test_a_password_on_the_command_line_is_not_printed(project: Path, index: Index, capfd):
+    status, out, err = run(capfd, "--repository-url", index.url, "-p", "hunter2", "--password=x")
+    assert status == 0 and f"twine upload dist/{WHEEL} " in out
+    assert "hunter2" not in out + err and "--password=x" not in out + err
 
 
 def test_an_option_twine_refuses_is_said_as_such(project: Path, index: Index, capfd) -> None:
     err = refused(capfd, "--repository-url")
     assert "twine refused the options: argument --repository-url: expected one argument" in err
     assert "install twine" not in err
+
+
+def login(monkeypatch: pytest.MonkeyPatch, password: str = LOGIN[1]) -> None:
+    monkeypatch.setenv("TWINE_USERNAME", LOGIN[0])
+    monkeypatch.setenv("TWINE_PASSWORD", password)
+
+
+def test_a_file_linked_on_another_host_gets_no_login(
+    project: Path, index: Index, other_host: Index, capfd, monkeypatch
+) -> None:
+    """Issue 20: the index's page links a file on another host, which asks for a login
+    too: the index's is not its to have."""
+    index.login = other_host.login = LOGIN
+    index.hashless, index.files_at = True, other_host.url + "files/"
+    (index.folder / SDIST).write_bytes(b"an earlier build")
+    login(monkeypatch)
+    status, _, err = run(capfd, "--repository-url", index.url)
+    assert other_host.logins == []
+    assert index.logins == [f"{index.simple}tool/"]
+    assert other_host.requests == [f"/files/{SDIST}?from=index"]
+    assert status == 1
+    assert f"The package index lists {SDIST} without its sha256, so it was fetched: The " in err
+    assert f"package index answered HTTP 401 Unauthorized for {other_host.url}files/{SDIST}?" in err
+    assert "a login goes to the index's own scheme, host and port alone" in err
+
+
+def test_a_redirect_to_plain_http_gets_no_login(
+    project: Path, tls_index: Index, capfd, monkeypatch
+) -> None:
+    """Issue 20: the https index sends its reader to the same host and port over http."""
+    tls_index.login, tls_index.downgrade = LOGIN, True
+    login(monkeypatch)
+    status, _, err = run(capfd, "--repository-url", tls_index.url)
+    page = f"{tls_index.simple}tool/"
+    assert tls_index.logins == [page]  # the index itself, over https
+    assert status == 1
+    assert tls_index.requests == ["/simple/tool/", "/simple/tool/", "/simple/tool/"]
+    plain = "http" + page[5:]
+    assert f"The package index answered HTTP 401 Unauthorized for {plain}" in err
+    assert "a login goes to the index's own scheme, host and port alone" in err
+
+
+def test_wrong_credentials_are_said_to_be_wrong(
+    project: Path, index: Index, capfd, monkeypatch
+) -> None:
+    """Issue 20, point 11: not a word about the URL, which is right."""
+    index.login = LOGIN
+    login(monkeypatch, "not the password")
+    err = refused(capfd, "--repository-url", index.url)
+    said = f"(HTTP 401 Unauthorized for {index.simple}tool/)"
+    assert f"The package index refused the credentials {said}: set TWINE_USERNAME and " in err
+    assert "a password in the keyring serves twine's upload, not this read" in err
+    assert "--index-url" not in err
+    assert index.holds() == {}
+
+
+def test_a_cut_short_page_is_said_so(project: Path, index: Index, capfd) -> None:
+    index.cut = {"/simple/tool/"}
+    err = refused(capfd, "--repository-url", index.url)
+    assert f"The package index's answer for {index.simple}tool/ was cut short" in err
+    assert "(IncompleteRead(61 bytes read, 100 more expected)). Try again. Nothing was" in err
+
+
+def test_pep_691_json_without_urls_is_said_so(project: Path, index: Index, capfd) -> None:
+    index.urls = False
+    (index.folder / SDIST).write_bytes((project / "dist" / SDIST).read_bytes())
+    err = refused(capfd, "--repository-url", index.url)
+    assert f"{index.simple}tool/ answered JSON that is no PEP 691 project page" in err
+    assert "each file with a filename and a url" in err

@@ -1,34 +1,36 @@
 """`python -m hatch_go_binary upload`: twine check, then twine upload what the index lacks.
 
 dist/'s wheels and sdist, after `twine check --strict`, are compared with the files the
-index already lists for the project (its simple API, PEP 691 JSON or PEP 503 links):
-a file it holds with other bytes stops everything, since an index never replaces a
-file; one it holds byte for byte is not sent again, so a run that was interrupted
-resumes. twine does the upload (options it does not know here pass on to it), with
-PEP 740 attestations from pypi-attestations if asked. Afterwards the index is read
-again: what it holds then, not what twine said, decides the outcome.
+index lists for the project (its simple API: PEP 691 JSON or PEP 503 links). A file it
+holds with other bytes stops everything before twine runs (PyPI refuses such a file
+only when its turn comes, after the others went up; twine's --skip-existing takes any
+used name for "uploaded"); one it holds byte for byte is not sent again, so an
+interrupted run resumes. twine uploads (options not known here pass on to it), with
+PEP 740 attestations from pypi-attestations if asked; then what the index holds, not
+what twine said, decides the outcome.
 
-twine and pypi-attestations run as `python -m` of this Python: install them beside
-the plugin. Run `verify --strict` first: this takes dist/ as it finds it.
+The index is read with requests, twine's own client. twine's login (-u/-p,
+TWINE_USERNAME/TWINE_PASSWORD, ~/.pypirc) goes to the simple API's own origin alone
+(scheme, host, port), once it asks: not to a file linked elsewhere, not along a
+redirect to another origin or to plain http.
 
-Exit status: 0 when dist/ is on the index, 1 with a message saying what is wrong, 2 for
-a usage error.
+twine and pypi-attestations must be installed beside the plugin (they run on this
+Python). Run `verify --strict` first: this takes dist/ as it finds it. Exit status: 0
+when dist/ is on the index, 1 with a message saying what is wrong, 2 for a usage error.
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
 import hashlib
+import html
 import json
 import os
 import re
 import subprocess
 import sys
-import urllib.error
-import urllib.parse
-import urllib.request
 from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
 
 from packaging.utils import parse_sdist_filename, parse_wheel_filename
 
@@ -43,19 +45,6 @@ SIMPLE_APIS = {
     "https://upload.pypi.org/legacy/": "https://pypi.org/simple/",
     "https://test.pypi.org/legacy/": "https://test.pypi.org/simple/",
 }
-# Where twine uploads, as twine itself resolves it: -r/--repository-url, TWINE_REPOSITORY
-# and TWINE_REPOSITORY_URL, ~/.pypirc (or --config-file).
-TWINE_UPLOAD_URL = """
-import argparse, sys
-from twine import exceptions, settings
-parser = argparse.ArgumentParser()
-settings.Settings.register_argparse_arguments(parser)
-try:
-    upload = settings.Settings.from_argparse(parser.parse_known_args()[0])
-    print(upload.repository_config["repository"])
-except exceptions.TwineException as error:
-    print("error:", error)
-"""
 
 
 class UploadError(Exception):
@@ -63,109 +52,159 @@ class UploadError(Exception):
 
 
 def tool(module: str, *args: str) -> list[str]:
-    """MODULE's command line as this Python's environment has it (the console scripts
-    `twine` and `pypi-attestations` are their modules' main)."""
+    """MODULE's command line on this Python (`twine` and `pypi-attestations` are mains)."""
     return [sys.executable, "-m", module, *args]
 
 
-class _SameHostCredentials(urllib.request.HTTPRedirectHandler):
-    """Redirects as urllib follows them, but the Authorization header stays with the host
-    it was meant for: a redirect to another host must not carry the index's password."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        new = super().redirect_request(req, fp, code, msg, headers, newurl)
-        if (
-            new is not None
-            and urllib.parse.urlsplit(newurl).netloc != urllib.parse.urlsplit(req.full_url).netloc
-        ):
-            new.remove_header("Authorization")
-        return new
+class _TwineOptions(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UploadError(f"twine refused the options: {message}")
 
 
-_OPENER = urllib.request.build_opener(_SameHostCredentials)
-
-
-def fetch(url: str, accept: str = "*/*") -> tuple[bytes, str, str]:
-    """GET url; on 401/403 again with TWINE_USERNAME/TWINE_PASSWORD (a private index)."""
-    request = urllib.request.Request(url, headers={"Accept": accept})
-    login = (os.environ.get("TWINE_USERNAME", ""), os.environ.get("TWINE_PASSWORD", ""))
-    for attempt in range(2):
-        try:
-            with _OPENER.open(request, timeout=60) as response:
-                return response.read(), response.headers.get("Content-Type", ""), response.geturl()
-        except urllib.error.HTTPError as error:
-            if attempt or error.code not in (401, 403) or not all(login):
-                raise
-            basic = base64.b64encode(":".join(login).encode()).decode()
-            request.add_header("Authorization", f"Basic {basic}")
-        except (urllib.error.URLError, OSError, ValueError) as error:
-            raise UploadError(
-                f"Cannot reach the package index at {url}: {getattr(error, 'reason', error)}. "
-                "Check the address (--repository, --repository-url, --index-url) and the "
-                "network. Nothing was uploaded"
-            ) from None
-    raise AssertionError  # the second attempt returns or raises
-
-
-def index_hashes(simple: str, project: str) -> dict[str, str]:
-    """filename -> sha256 of each file the index lists for PROJECT (a normalized name),
-    from its simple API. No packaging tool reports these, and twine's --skip-existing
-    takes a used file name for "already uploaded", whatever its bytes."""
-    simple = simple.rstrip("/") + "/"
-    page = urllib.parse.urljoin(simple, project + "/")
+def twine_settings(twine_args: list[str]) -> tuple[str, tuple[str, str] | None]:
+    """Where twine uploads with TWINE_ARGS (as twine resolves -r, --repository-url, its
+    environment and ~/.pypirc), and the login it has for there without asking."""
     try:
-        body, kind, final = fetch(page, "application/vnd.pypi.simple.v1+json, text/html;q=0.1")
-    except urllib.error.HTTPError as error:
-        if error.code == 404 and simple in SIMPLE_APIS.values():
-            return {}  # a project PyPI does not have yet
-        if error.code == 404:  # a new project, or no simple API there at all?
-            try:
-                fetch(simple)
-                return {}
-            except urllib.error.HTTPError:
-                pass
+        from twine import exceptions, settings
+    except ImportError as error:
         raise UploadError(
-            f"The package index answered HTTP {error.code} {error.reason} for {page}: if "
-            f"{simple} is not its simple API, pass that with --index-url. Nothing was uploaded"
+            f"twine does not run with {sys.executable} ({type(error).__name__}: {error}): "
+            "install twine 6.1 or newer beside hatch-go-binary. Nothing was uploaded"
         ) from None
-    if "json" in kind:
+    parser = _TwineOptions(add_help=False)
+    settings.Settings.register_argparse_arguments(parser)
+    options = parser.parse_known_args(twine_args)[0]
+    try:
+        config = settings.Settings.from_argparse(options).repository_config
+    except exceptions.TwineException as error:
+        raise UploadError(
+            f"twine cannot tell where to upload: {error}\nName an index it knows (pypi, "
+            "testpypi, or a ~/.pypirc entry: [NAME] with repository = URL) or pass "
+            "--repository-url URL"
+        ) from None
+    login = (options.username or config.get("username"), options.password or config.get("password"))
+    return config["repository"], login if all(login) else None
+
+
+def origin(url: str) -> tuple[str, str | None, int | None]:
+    """What a login belongs to: scheme, host and port (the scheme's own if unsaid)."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    return scheme, parts.hostname, parts.port or {"http": 80, "https": 443}.get(scheme)
+
+
+def first_cause(error: BaseException) -> BaseException:
+    """What went wrong first: requests wraps urllib3's error, which wraps the socket's."""
+    while error.__cause__ or error.__context__:
+        error = error.__cause__ or error.__context__
+    return error
+
+
+class IndexReader:
+    """GETs from the simple API at SIMPLE, with LOGIN for its origin alone."""
+
+    def __init__(self, simple: str, login: tuple[str, str] | None) -> None:
+        import requests  # twine's client: beside twine, not needed by the other commands
+
+        home = origin(simple)
+
+        class Session(requests.Session):
+            def should_strip_auth(self, old_url: str, new_url: str) -> bool:
+                return origin(new_url) != home  # requests keeps it on http -> https
+
+        self.simple, self.home, self.login, self.session = simple, home, login, Session()
+        self.unreachable, self.unreadable = requests.ConnectionError, requests.RequestException
+
+    def get(self, url: str, accept: str = "*/*"):
+        """URL's answer; on 401/403 from the index's origin, asked again with the login."""
         try:
-            files = json.loads(body).get("files", [])
-        except (ValueError, AttributeError):
+            asking = {"headers": {"Accept": accept}, "timeout": 60}
+            answer = self.session.get(url, **asking)
+            if answer.status_code in (401, 403) and self.login and origin(url) == self.home:
+                answer = self.session.get(url, auth=self.login, **asking)
+            return answer
+        except self.unreachable as error:
             raise UploadError(
-                f"{page} answered JSON that is no PEP 691 project page: if {simple} is not "
-                "the index's simple API, pass that with --index-url. Nothing was uploaded"
+                f"Cannot reach the package index at {url}: {first_cause(error)}. Check the address "
+                "(--repository, --repository-url, --index-url) and the network. Nothing was "
+                "uploaded"
             ) from None
-        # PEP 691 names each file; its URL may carry a query (a signed download link)
-        links = [(file["url"], file.get("hashes") or {}, file.get("filename")) for file in files]
-    else:
-        links = [
-            (href, {}, None)
-            for href in re.findall(r"""href=["']([^"']+)""", body.decode(errors="replace"))
-        ]
-    listed = {}
-    for href, hashes, filename in links:
-        url, _, fragment = urllib.parse.urljoin(final, href).partition("#")
-        path = urllib.parse.urlsplit(url).path
-        name = filename or urllib.parse.unquote(path.rsplit("/", 1)[-1])
-        digest = hashes.get("sha256") or fragment.partition("sha256=")[2]
-        if not digest:  # an index that lists no hash: the file itself says
-            try:
-                digest = hashlib.sha256(fetch(url)[0]).hexdigest()
-            except urllib.error.HTTPError as error:
+        except (self.unreadable, ValueError) as error:  # ValueError: a link's bad port
+            raise UploadError(
+                f"The package index's answer for {url} was cut short or unreadable "
+                f"({first_cause(error)}). Try again. Nothing was uploaded"
+            ) from None
+
+    def refusal(self, answer) -> str:
+        """What a status other than 200 means, and what to do about it."""
+        said = f"HTTP {answer.status_code} {answer.reason} for {answer.url}"
+        if answer.status_code not in (401, 403):
+            return (
+                f"The package index answered {said}: if {self.simple} is not its simple API, "
+                "pass that with --index-url. Nothing was uploaded"
+            )
+        if origin(answer.url) != self.home:
+            return (
+                f"The package index answered {said}: a login goes to the index's own "
+                "scheme, host and port alone. Nothing was uploaded"
+            )
+        return (
+            f"The package index {'refused the credentials' if self.login else 'wants a login'}"
+            f" ({said}): set TWINE_USERNAME and TWINE_PASSWORD (or twine's -u/-p, or username "
+            "and password in ~/.pypirc) to a login that may read this index; a password in "
+            "the keyring serves twine's upload, not this read. Nothing was uploaded"
+        )
+
+    def hashes(self, project: str) -> dict[str, str]:
+        """filename -> sha256 of each file the index lists for PROJECT (a normalized
+        name). No packaging tool reports these, and twine's --skip-existing takes a used
+        file name for "already uploaded", whatever its bytes."""
+        page = urljoin(self.simple, project + "/")
+        answer = self.get(page, "application/vnd.pypi.simple.v1+json, text/html;q=0.1")
+        if answer.status_code == 404 and (
+            self.simple in SIMPLE_APIS.values() or self.get(self.simple).ok
+        ):
+            return {}  # a new project, on a simple API that is there
+        if not answer.ok:
+            raise UploadError(self.refusal(answer))
+        if "json" in answer.headers.get("Content-Type", ""):
+            try:  # PEP 691; a file's URL may carry a query (a signed download link)
+                links = [
+                    (file["filename"], file["url"], (file.get("hashes") or {}).get("sha256"))
+                    for file in json.loads(answer.content)["files"]
+                ]
+            except (ValueError, LookupError, TypeError, AttributeError):
                 raise UploadError(
-                    f"The package index lists {name} without its sha256, and answered HTTP "
-                    f"{error.code} {error.reason} for {url}. Nothing was uploaded"
+                    f"{page} answered JSON that is no PEP 691 project page (a list of files, "
+                    f"each file with a filename and a url): if {self.simple} is not the "
+                    "index's simple API, pass that with --index-url. Nothing was uploaded"
                 ) from None
-        listed[name] = digest.lower()
-    return listed
+        else:  # PEP 503: <a href="URL#sha256=DIGEST">, the hash optional
+            links = []
+            for href in re.findall(r"""href=["']([^"']+)""", answer.text):
+                link, _, fragment = html.unescape(href).partition("#")
+                name = unquote(urlsplit(link).path.rsplit("/", 1)[-1])
+                links.append((name, link, fragment.partition("sha256=")[2]))
+        listed = {}
+        for name, link, digest in links:
+            if not digest:  # an index that lists no hash: the file itself says
+                url = urljoin(answer.url, link)
+                file = self.get(url)
+                if not file.ok:
+                    raise UploadError(
+                        f"The package index lists {name} without its sha256, so it was "
+                        f"fetched: {self.refusal(file)}"
+                    )
+                digest = hashlib.sha256(file.content).hexdigest()
+            listed[name] = digest.lower()
+        return listed
 
 
 def compare_with_index(
-    simple: str, project: str, files: list[Path]
+    index: IndexReader, project: str, files: list[Path]
 ) -> tuple[list[Path], list[str]]:
     """FILES the index lacks, and a line for each it has with other bytes."""
-    listed = index_hashes(simple, project)
+    listed = index.hashes(project)
     held = {path.name: sha256_of(path) for path in files}
     conflicts = [
         f"  {name}: the index has sha256 {listed[name]}, dist/ has {digest}"
@@ -232,45 +271,6 @@ def run_shown(argv: list[str], env: dict[str, str]) -> tuple[int, bytes]:
     return twine.returncode, bytes(kept)
 
 
-def upload_url(twine_args: list[str]) -> str:
-    """The upload URL twine would use with TWINE_ARGS."""
-    done = subprocess.run(
-        [sys.executable, "-c", TWINE_UPLOAD_URL, *twine_args], capture_output=True, text=True
-    )
-    url = done.stdout.strip()
-    if done.returncode:
-        said = (done.stderr.strip().splitlines() or ["no message"])[-1]
-        if done.returncode == 2 and "error:" in said:  # argparse: twine runs, refused an option
-            raise UploadError(f"twine refused the options: {said.split('error:', 1)[1].strip()}")
-        raise UploadError(
-            f"twine does not run with {sys.executable} ({said}): install "
-            "twine 6.1 or newer beside hatch-go-binary. Nothing was uploaded"
-        )
-    if url.startswith("error:"):
-        raise UploadError(
-            f"twine cannot tell where to upload: {url[7:]}\nName an index it knows (pypi, "
-            "testpypi, or a ~/.pypirc entry: [NAME] with repository = URL) or pass "
-            "--repository-url URL"
-        )
-    return url
-
-
-def masked(arguments: list[str]) -> list[str]:
-    """ARGUMENTS as they may be printed: a password given on the command line is not."""
-    shown, hide = [], False
-    for argument in arguments:
-        if hide:
-            shown.append("***")
-        elif argument.startswith("--password="):
-            shown.append("--password=***")
-        elif argument.startswith("-p") and len(argument) > 2 and not argument.startswith("--"):
-            shown.append("-p***")
-        else:
-            shown.append(argument)
-        hide = argument in ("-p", "--password")
-    return shown
-
-
 def run(command: list[str], failed: str) -> None:
     """Run COMMAND, its output as it comes; UploadError(FAILED) if it fails."""
     sys.stdout.flush()
@@ -298,9 +298,10 @@ def upload(
         tool("twine", "check", "--strict", *map(str, files)),
         "twine check refused dist/ (above). Nothing was uploaded",
     )
-    url = upload_url(twine_args)
-    simple = index_url or SIMPLE_APIS.get(url) or url.rstrip("/") + "/simple/"
-    missing, conflicts = compare_with_index(simple, project, files)
+    url, login = twine_settings(twine_args)
+    simple = (index_url or SIMPLE_APIS.get(url) or url.rstrip("/") + "/simple/").rstrip("/") + "/"
+    index = IndexReader(simple, login)
+    missing, conflicts = compare_with_index(index, project, files)
     if conflicts:
         raise UploadError(
             f"{project} {version} is already on {url} with different files:\n"
@@ -328,12 +329,12 @@ def upload(
         run(tool("pypi_attestations", "sign", *uploads), "pypi-attestations sign failed (above)")
         command.append("--attestations")
         uploads += [f"{path}.publish.attestation" for path in missing]
-    print(f"twine {' '.join(masked(command))} {' '.join(uploads)}", flush=True)
+    print(f"twine upload {' '.join(uploads)}", flush=True)  # its options may hold a password
     # rich wraps at 80 columns; unbuffered, twine's lines come as it writes them
     env = {**os.environ, "COLUMNS": os.environ.get("COLUMNS", "160"), "PYTHONUNBUFFERED": "1"}
     status, output = run_shown(tool("twine", *command, *uploads), env)
     try:  # what is on the index now, whatever twine said
-        left, conflicts = compare_with_index(simple, project, files)
+        left, conflicts = compare_with_index(index, project, files)
     except UploadError:
         left, conflicts = missing, []
     if conflicts:
