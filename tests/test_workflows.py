@@ -103,7 +103,7 @@ def workflow(project: Path, name: str) -> dict:
 
 
 def test_github_expressions_come_out_intact(rendered: Path) -> None:
-    for kind, name in zip(KINDS, names(rendered)):
+    for kind, name in zip(KINDS, names(rendered), strict=True):
         source = (SOURCE / "workflows" / f"{SOURCE_PREFIX}{kind}.yml").read_text()
         text = (rendered / ".github" / "workflows" / name).read_text()
         for marker in ("{%", "%}", "{#", "cookiecutter"):
