@@ -21,11 +21,13 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 SOURCE = ROOT / "{{cookiecutter.project_slug}}" / ".github"
-WORKFLOWS = ["build.yml", "ci.yml", "release.yml"]
+# build, ci and release; a repository that had workflows of its own (starter_code "no")
+# gets them as pypi-build.yml, pypi-ci.yml and pypi-release.yml, which cannot clash.
+KINDS = ("build", "ci", "release")
+SOURCE_PREFIX = "{% if cookiecutter.starter_code == 'no' %}pypi-{% endif %}"
 LOCKS = SOURCE / "requirements"  # ci and publish: no Jinja in them
 # How every job installs its tools: only the hashed lock, only wheels.
 INSTALL = 'python -m pip install --require-hashes --only-binary ":all:" -r .github/requirements/ci.txt'
-BUILD_CALL = "./.github/workflows/build.yml"
 # actionlint comes from the Go module proxy, built with the Go the tests already have.
 ACTIONLINT = "github.com/rhysd/actionlint/cmd/actionlint@v1.7.12"
 COMBOS = {
@@ -39,11 +41,12 @@ COMBOS = {
         "github_owner": "o-d-d",
         "license": "BSD-3-Clause",
     },
+    "existing-tool": {"starter_code": "no", "main_package": "."},
 }
 # `uses: owner/repo@<full commit SHA>  # vX.Y.Z`
 PINNED = re.compile(r"^\s*(?:- )?uses: [\w.-]+/[\w./-]+@[0-9a-f]{40}  # v\d+\.\d+\.\d+$")
 # The one local call, build.yml, with zizmor's self-repository finding explained above it.
-LOCAL_CALL = re.compile(r"^    uses: \./\.github/workflows/build\.yml  # zizmor: ignore\[self-repository\]$")
+LOCAL_CALL = re.compile(r"^    uses: \./\.github/workflows/(pypi-)?build\.yml  # zizmor: ignore\[self-repository\]$")
 # `image@sha256:<digest>`
 PINNED_IMAGE = re.compile(r"^[\w./-]+:[\w.-]+@sha256:[0-9a-f]{64}$")
 EXPRESSION = re.compile(r"\$\{\{.*?\}\}")
@@ -85,13 +88,23 @@ def actionlint(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return gobin / ("actionlint.exe" if os.name == "nt" else "actionlint")
 
 
+def prefix(project: Path) -> str:
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    return "pypi-" if answers["starter_code"] == "no" else ""
+
+
+def names(project: Path) -> list[str]:
+    """The build, ci and release workflows' file names in PROJECT."""
+    return [f"{prefix(project)}{kind}.yml" for kind in KINDS]
+
+
 def workflow(project: Path, name: str) -> dict:
     return yaml.safe_load((project / ".github" / "workflows" / name).read_text())
 
 
 def test_github_expressions_come_out_intact(rendered: Path) -> None:
-    for name in WORKFLOWS:
-        source = (SOURCE / "workflows" / name).read_text()
+    for kind, name in zip(KINDS, names(rendered), strict=True):
+        source = (SOURCE / "workflows" / f"{SOURCE_PREFIX}{kind}.yml").read_text()
         text = (rendered / ".github" / "workflows" / name).read_text()
         for marker in ("{%", "%}", "{#", "cookiecutter"):
             assert marker not in text, f"{name}: {marker!r} left over"
@@ -101,7 +114,7 @@ def test_github_expressions_come_out_intact(rendered: Path) -> None:
 
 
 def test_actionlint_finds_nothing(rendered: Path, actionlint: Path) -> None:
-    files = [str(rendered / ".github" / "workflows" / name) for name in WORKFLOWS]
+    files = [str(rendered / ".github" / "workflows" / name) for name in names(rendered)]
     done = subprocess.run([str(actionlint), "-no-color", *files], capture_output=True, text=True, cwd=rendered)
     assert done.returncode == 0, done.stdout + done.stderr
 
@@ -118,9 +131,9 @@ def test_zizmor_pedantic_finds_nothing_and_every_ignore_says_why(rendered: Path)
     output = done.stdout + done.stderr
     assert done.returncode == 0, output
     assert "No findings to report" in output
-    for audited in [".github/dependabot.yml", *(f".github/workflows/{name}" for name in WORKFLOWS)]:
+    for audited in [".github/dependabot.yml", *(f".github/workflows/{name}" for name in names(rendered))]:
         assert f"completed ./{audited}" in output
-    for name in WORKFLOWS:
+    for name in names(rendered):
         lines = (rendered / ".github" / "workflows" / name).read_text().splitlines()
         for number, line in enumerate(lines):
             if "zizmor: ignore[" in line:  # the reason, in the comment lines just above
@@ -129,7 +142,7 @@ def test_zizmor_pedantic_finds_nothing_and_every_ignore_says_why(rendered: Path)
 
 def test_github_json_schemas_accept_the_files(rendered: Path) -> None:
     check = str(BIN / "check-jsonschema")
-    workflows = [str(rendered / ".github" / "workflows" / name) for name in WORKFLOWS]
+    workflows = [str(rendered / ".github" / "workflows" / name) for name in names(rendered)]
     done = subprocess.run([check, "--builtin-schema", "vendor.github-workflows", *workflows], capture_output=True)
     assert done.returncode == 0, done.stdout + done.stderr
     dependabot = str(rendered / ".github" / "dependabot.yml")
@@ -138,7 +151,7 @@ def test_github_json_schemas_accept_the_files(rendered: Path) -> None:
 
 
 def test_every_action_is_pinned_to_a_commit_with_its_version(rendered: Path) -> None:
-    for name in WORKFLOWS:
+    for name in names(rendered):
         lines = (rendered / ".github" / "workflows" / name).read_text().splitlines()
         uses = [line for line in lines if line.strip().startswith(("uses:", "- uses:"))]
         assert uses
@@ -146,7 +159,7 @@ def test_every_action_is_pinned_to_a_commit_with_its_version(rendered: Path) -> 
             assert PINNED.match(line) or LOCAL_CALL.match(line), f"{name}: {line.strip()}"
     # one version of each action across the workflows
     pins: dict[str, set[str]] = {}
-    for name in WORKFLOWS:
+    for name in names(rendered):
         for action, pin in re.findall(
             r"uses: ([\w./-]+)@(\S+  # \S+)", (rendered / ".github/workflows" / name).read_text()
         ):
@@ -157,7 +170,7 @@ def test_every_action_is_pinned_to_a_commit_with_its_version(rendered: Path) -> 
 def test_every_container_is_pinned_by_digest(rendered: Path) -> None:
     images = [
         job["container"] if isinstance(job["container"], str) else job["container"]["image"]
-        for name in WORKFLOWS
+        for name in names(rendered)
         for job in workflow(rendered, name)["jobs"].values()
         if "container" in job
     ]
@@ -166,14 +179,15 @@ def test_every_container_is_pinned_by_digest(rendered: Path) -> None:
 
 
 def test_permissions_are_read_only_but_for_publishing(rendered: Path) -> None:
-    for name in WORKFLOWS:
+    release = names(rendered)[2]
+    for name in names(rendered):
         flow = workflow(rendered, name)
         assert flow["permissions"] == {}, name
         for job_name, job in flow["jobs"].items():
             granted = job["permissions"]
-            if (name, job_name) == ("release.yml", "publish"):
+            if (name, job_name) == (release, "publish"):
                 assert granted == {"contents": "read", "id-token": "write", "attestations": "write"}
-            elif (name, job_name) == ("release.yml", "github-release"):
+            elif (name, job_name) == (release, "github-release"):
                 assert granted == {"contents": "write"}
             else:
                 assert set(granted.values()) <= {"read"}, (name, job_name, granted)
@@ -181,7 +195,7 @@ def test_permissions_are_read_only_but_for_publishing(rendered: Path) -> None:
 
 
 def test_checkouts_keep_no_credentials_and_jobs_run_nox(rendered: Path) -> None:
-    for name in WORKFLOWS:
+    for name in names(rendered):
         for job_name, job in workflow(rendered, name)["jobs"].items():
             if "uses" in job:  # the call of build.yml, checked on its own
                 continue
@@ -198,8 +212,20 @@ def test_checkouts_keep_no_credentials_and_jobs_run_nox(rendered: Path) -> None:
                     assert run.replace("--root-user-action=ignore ", "") == INSTALL, (name, job_name, run)
 
 
+def test_a_repository_of_its_own_gets_workflows_that_cannot_clash(rendered: Path) -> None:
+    """With starter_code "no" the repository has its CI and release already, under any
+    name: the template's get pypi- names and titles, so neither replaces nor shadows one."""
+    present = sorted(path.name for path in (rendered / ".github" / "workflows").iterdir())
+    assert present == names(rendered)
+    titles = [workflow(rendered, name)["name"] for name in present]
+    if prefix(rendered):
+        assert titles == ["PyPI build", "PyPI CI", "PyPI release"]
+    else:
+        assert titles == ["Build", "CI", "Release"]
+
+
 def test_release_and_ci_call_the_one_build(rendered: Path) -> None:
-    build, ci, release = (workflow(rendered, name) for name in WORKFLOWS)
+    build, ci, release = (workflow(rendered, name) for name in names(rendered))
     # build.yml is only ever called, and hands over the digest of its SHA256SUMS
     assert build[True] == {  # YAML 1.1 reads the `on` key as True
         "workflow_call": {
@@ -222,12 +248,13 @@ def test_release_and_ci_call_the_one_build(rendered: Path) -> None:
     assert set(build["jobs"]) == {"wheels", "smoke", "smoke-musl"}
     # both callers use it, and neither builds or smoke-tests on its own
     for caller in (ci, release):
-        assert caller["jobs"]["build"]["uses"] == BUILD_CALL
+        assert caller["jobs"]["build"]["uses"] == f"./.github/workflows/{names(rendered)[0]}"
         for job in caller["jobs"].values():
             runs = [step.get("run", "") for step in job.get("steps", [])]
             assert not [run for run in runs if run.startswith(("nox -s wheels", "nox -s smoke"))], job
     assert set(ci["jobs"]["passed"]["needs"]) == {"lint", "tests", "build"}
-    assert ".github/workflows/build.yml" in release[True]["pull_request"]["paths"]
+    assert f".github/workflows/{names(rendered)[0]}" in release[True]["pull_request"]["paths"]
+    assert f".github/workflows/{names(rendered)[2]}" in release[True]["pull_request"]["paths"]
     assert release["jobs"]["check-version"]["needs"] == "build"
     assert set(release["jobs"]["publish"]["needs"]) == {"build", "check-version"}
     assert set(release["jobs"]["github-release"]["needs"]) == {"build", "publish"}
@@ -238,7 +265,7 @@ def test_release_and_ci_call_the_one_build(rendered: Path) -> None:
 def test_release_jobs_check_what_they_downloaded_first(rendered: Path) -> None:
     """Every job that takes over `dist` verifies it against the build job's SHA256SUMS before
     doing anything else with it; the publish job before it signs or uploads."""
-    for job_name, job in workflow(rendered, "release.yml")["jobs"].items():
+    for job_name, job in workflow(rendered, names(rendered)[2])["jobs"].items():
         steps = job.get("steps", [])
         downloads = [i for i, step in enumerate(steps) if step.get("uses", "").startswith("actions/download-artifact@")]
         if not downloads:
@@ -247,7 +274,7 @@ def test_release_jobs_check_what_they_downloaded_first(rendered: Path) -> None:
         assert after[0]["run"] == "nox -s checksums -- --check", job_name
         assert after[0]["env"] == {"SHA256SUMS_SHA256": "${{ needs.build.outputs.sha256sums }}"}
         assert "build" in job["needs"]
-    publish = workflow(rendered, "release.yml")["jobs"]["publish"]["steps"]
+    publish = workflow(rendered, names(rendered)[2])["jobs"]["publish"]["steps"]
     order = [step.get("run") or step["uses"].split("@")[0] for step in publish]
     check, attest, upload = "nox -s checksums -- --check", "actions/attest-build-provenance", "nox -s publish"
     assert order[-3:] == [check, attest, f"{upload} -- --attestations"]
@@ -261,7 +288,7 @@ def test_workflows_call_sessions_the_noxfile_has(rendered: Path) -> None:
     assert done.returncode == 0, done.stderr
     sessions = set(re.findall(r"^[*-] ([\w-]+) ->", done.stdout, re.MULTILINE))
     called = set()
-    for name in WORKFLOWS:
+    for name in names(rendered):
         called |= set(re.findall(r"nox -s ([\w-]+)", (rendered / ".github/workflows" / name).read_text()))
     assert called == {"lint", "tests", "wheels", "smoke", "check-version", "publish", "checksums", "sboms"}
     assert called <= sessions
