@@ -306,6 +306,8 @@ BAD_VALUES = [
     ("ldflags", [1], {}, "[1]", "must be a list of strings"),
     ("ldflags", [["-s"]], {}, '[["-s"]]', "must be a list of strings"),
     ("ldflags", [A_DATE], {}, "2024-01-02", "must be a list of strings"),
+    ("ldflags", [""], {}, '[""]', "holds an empty argument, which the Go linker refuses"),
+    ("ldflags", ["-s", " "], {}, '["-s", " "]', "remove it"),
     ("version-variable", 1, {}, "1", "must be a string"),
     ("version-variable", "version", {}, '"version"', "name the Go string variable"),
     ("version-variable", "main.", {}, '"main."', "name the Go string variable"),

@@ -276,6 +276,19 @@ def _linux_libc(table: Mapping[str, Any], cgo: bool) -> str:
     return libc
 
 
+def _ldflags(table: Mapping[str, Any]) -> tuple[str, ...]:
+    flags = _strings(table, "ldflags", ())
+    if any(not flag.strip() for flag in flags):
+        # go passes it on as an argument of its own, and the linker answers with its usage
+        raise _bad(
+            "ldflags",
+            flags,
+            "holds an empty argument, which the Go linker refuses: remove it (each item is "
+            'one linker argument, such as ["-X", "main.commit=abc"] or "-extldflags=-static")',
+        )
+    return flags
+
+
 def _version_variable(table: Mapping[str, Any]) -> str:
     variable = _string(table, "version-variable", "main.version")
     if variable and not _VARIABLE.fullmatch(variable):
@@ -344,7 +357,7 @@ def read_settings(pyproject: Mapping[str, Any], root: Path) -> Settings:
         cgo=cgo,
         targets=_targets(table),
         linux_libc=_linux_libc(table, cgo),
-        ldflags=_strings(table, "ldflags", ()),
+        ldflags=_ldflags(table),
         version_variable=_version_variable(table),
         pins=_pins(pyproject),
     )
