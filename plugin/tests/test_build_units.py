@@ -295,6 +295,7 @@ def test_publish_never_leaves_half_a_binary(tmp_path: Path, monkeypatch) -> None
 def no_go(monkeypatch) -> None:
     """build_binaries() up to the first go build, which would fail the test if reached."""
     monkeypatch.setattr(toolchain, "find_go", lambda *args: ("/no/go/here", {}))
+    monkeypatch.setattr(build, "dropped_without_cgo", lambda *args: [])
 
 
 def build_error(root: Path) -> str:

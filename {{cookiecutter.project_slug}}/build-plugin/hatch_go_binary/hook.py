@@ -86,6 +86,8 @@ class GoBinaryBuildHook(BuildHookInterface):
         self._built = built = build_binaries(
             Path(self.root), settings, target, self.metadata.version, self.app.display_info
         )
+        for warning in built.warnings:
+            self.app.display_warning(f"warning: {warning}")
         macos = None
         if target.startswith("darwin/"):  # the wheel needs what its most demanding binary needs
             macos = max(tags.macos_minimum(binary.path) for binary in built.binaries)
