@@ -27,6 +27,15 @@ CASES = {
         ("targets = [", "target = ["),
         ["[tool.hatch-go-binary] target in pyproject.toml is not a setting", "did you mean 'targets'"],
     ),
+    # what the template's command_name answer refuses, the plugin refuses in pyproject.toml
+    "command-taken": (
+        ('command = "my-go-tool"', 'command = "python"'),
+        ["command = \"python\" in pyproject.toml: installing the wheel would overwrite 'python'"],
+    ),
+    "ldflags-empty": (
+        ("targets = [", 'ldflags = [""]\ntargets = ['),
+        ['ldflags = [""] in pyproject.toml: holds an empty argument, which the Go linker refuses'],
+    ),
     "our-key-in-the-hook-table": (
         (
             'path = "build-plugin/hatch_go_binary/vendored.py"',
