@@ -7,6 +7,7 @@ hooks import this module from the template's own hooks/ folder.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import subprocess
@@ -32,9 +33,11 @@ def _regex_search(value: str, pattern: str) -> str | None:
 
 def rules_environment(template: str) -> SandboxedEnvironment:
     """A Jinja environment like copier's, as far as the validators use it: rooted at the
-    template (they import hooks/answer_rules.jinja), StrictUndefined, regex_search."""
+    template (they import hooks/answer_rules.jinja), StrictUndefined, and two of copier's
+    filters (jinja2-ansible-filters): regex_search, and from_json for the plugin's name lists."""
     env = SandboxedEnvironment(loader=FileSystemLoader(template), undefined=StrictUndefined)
     env.filters["regex_search"] = _regex_search
+    env.filters["from_json"] = json.loads
     return env
 
 

@@ -115,6 +115,33 @@ def test_what_real_environments_hold_is_refused(tmp_path: Path) -> None:
     assert refused_for("command_name", sorted(names), "is taken") == []
 
 
+def _plugin_refusal(command: str) -> str:
+    """What the build plugin says of `command = COMMAND` in pyproject.toml, or '' if it takes it."""
+    plugin_src = str(ROOT / "plugin" / "src")
+    if plugin_src not in sys.path:
+        sys.path.insert(0, plugin_src)
+    from hatch_go_binary.config import read_settings
+    from hatch_go_binary.errors import ConfigError
+
+    project = {"project": {"name": "x"}, "tool": {"hatch-go-binary": {"command": command}}}
+    try:
+        read_settings(project, ROOT)
+    except ConfigError as error:
+        return str(error)
+    return ""
+
+
+def test_the_plugin_refuses_the_names_the_template_refuses() -> None:
+    """One list, in the plugin (command_names.json): a project that sets `command` by hand
+    in pyproject.toml, or uses the plugin without the template, meets the same rules."""
+    taken = [form for name in TAKEN_COMMANDS for form in case_forms(name)]
+    devices = [form + ext for name in DEVICES + SUPERSCRIPT_DEVICES for form in case_forms(name) for ext in ("", ".x")]
+    for names in (taken, devices, ["a" * 65, "a" * 300]):
+        both = [name for name in names if refusal(command_name=name) and _plugin_refusal(name)]
+        assert both == names
+    assert [name for name in [*FREE_COMMANDS, "a" * 64] if _plugin_refusal(name)] == []
+
+
 # --- 2. package names the standard library or the project's own tools already use -----
 
 # Modules that 3.9's folder holds for its own tests, which sys.stdlib_module_names leaves out.
@@ -248,8 +275,9 @@ def test_one_shared_list_with_the_superscript_forms() -> None:
     free = ["console", "com10", "lpt", "auxiliary", "nul_tool", "icon", "con-tool", "xcom1"]
     assert [name for name in free if check.render(name=name)] == []
     assert accepted("project_slug", ["con-tool", "com10", "auxiliary"]) == []
-    # copier.yml keeps no list of its own
-    assert "'lpt9'" not in (ROOT / "copier.yml").read_text(encoding="utf-8")
+    # neither copier.yml nor answer_rules.jinja keeps a list of its own: the plugin's file has it
+    for rules in ("copier.yml", "hooks/answer_rules.jinja"):
+        assert "lpt9" not in (ROOT / rules).read_text(encoding="utf-8")
 
 
 # --- 9. lengths every file system holds ---------------------------------------------------

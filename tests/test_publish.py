@@ -355,6 +355,32 @@ def test_check_version_wants_the_tag_of_pyprojects_version(project: Path) -> Non
     assert 'Not releasing: the tag is v0.1.1, but pyproject.toml says version = "0.1.0"' in refused
 
 
+def test_a_version_in_another_spelling_can_be_released(project: Path, tmp_path: Path) -> None:
+    """hatchling names the files and links the binary with PEP 440's normal form
+    (1.0.0-RC1 is 1.0.0rc1): check-version compares in that form, and takes either tag."""
+    work = copy_of(project, tmp_path / "work")
+    pyproject = work / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('version = "0.1.0"', 'version = "1.0.0-RC1"', 1))
+    nox_ok(work, "-s", "wheels", "--", "linux/amd64")
+    for tag in ("v1.0.0-RC1", "v1.0.0rc1"):
+        assert f"{tag}, pyproject.toml, the 2 files in dist/ and `my-go-tool --version` all say 1.0.0rc1" in (
+            nox_ok(work, "-s", "check-version", "--", tag)
+        )
+    refused = nox_fails(work, "-s", "check-version", "--", "v1.0.0")
+    assert 'the tag is v1.0.0, but pyproject.toml says version = "1.0.0-RC1", whose tag is v1.0.0rc1' in refused
+
+
+def test_a_dynamic_version_is_refused_where_it_is_needed(project: Path, tmp_path: Path) -> None:
+    """`nox -l` and the other sessions still work; the release sessions say what to do."""
+    work = copy_of(project, tmp_path / "work")
+    pyproject = work / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('version = "0.1.0"', 'dynamic = ["version"]', 1))
+    assert "check-version" in nox_ok(work, "-l")
+    refused = nox_fails(work, "-s", "check-version", "--", "v0.1.0")
+    assert "pyproject.toml's [project] version is dynamic" in refused
+    assert 'set version = "X.Y.Z" in [project] and take "version" out of dynamic' in refused
+
+
 def test_checksums_are_what_sha256sum_checks(project: Path) -> None:
     nox_ok(project, "-s", "checksums")
     sums = project / "dist" / "SHA256SUMS"

@@ -26,7 +26,7 @@ import nox
 from packaging.requirements import Requirement
 from packaging.tags import sys_tags
 from packaging.utils import canonicalize_name, parse_wheel_filename
-from packaging.version import Version
+from packaging.version import InvalidVersion, Version
 
 nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv|virtualenv"
@@ -239,8 +239,36 @@ COMMANDS = list(SETTINGS.get("commands", {})) or [
     SETTINGS.get("command", PYPROJECT["project"]["name"])
 ]
 DISTRIBUTION = PYPROJECT["project"]["name"]
-VERSION = PYPROJECT["project"]["version"]
 DIST = Path("dist")
+
+
+def release_version(session: nox.Session) -> str:
+    """pyproject.toml's version as hatchling spells it in file names and links it into the
+    binary: PEP 440's normal form (1.0.0-RC1 is 1.0.0rc1, 00.01.000 is 0.1.0)."""
+    project = PYPROJECT["project"]
+    if "version" not in project:  # dynamic = ["version"]: only a build would know it
+        session.error(
+            "pyproject.toml's [project] version is dynamic, and the release gate compares the "
+            "tag, dist/ and --version with the version written there: set version = "
+            '"X.Y.Z" in [project] and take "version" out of dynamic'
+        )
+    try:
+        return str(Version(project["version"]))
+    except (InvalidVersion, TypeError):
+        session.error(
+            f"pyproject.toml's [project] version = {project['version']!r} is no PEP 440 "
+            'version: write one such as "1.2.0" or "1.2.0rc1"'
+        )
+
+
+def is_tag_of(tag: str, version: str) -> bool:
+    """Whether TAG is v<VERSION>, in any spelling PEP 440 takes for it (v1.0.0-RC1, v1.0.0rc1)."""
+    try:
+        return tag.startswith("v") and Version(tag[1:]) == Version(version)
+    except InvalidVersion:
+        return False
+
+
 # The plugin's release gate reads back the build record (dist/BUILD.json) its `build`
 # wrote: `verify` (dist/ is that one build, of this version), `checksums`, `sboms`.
 # The copy in build-plugin/ needs only packaging (and tomli before 3.11): nox's own
@@ -297,7 +325,8 @@ def install_host_wheel(session: nox.Session) -> Path:
         install_lock(session, "test", RUNTIME)
     # Only dist/, and only a wheel: never this version's sdist, nor another release.
     only_dist = ["--no-index", "--find-links", "dist", "--only-binary", ":all:", "--no-deps"]
-    session.install(reinstall_flag(session), *only_dist, f"{DISTRIBUTION}=={VERSION}")
+    version = release_version(session)
+    session.install(reinstall_flag(session), *only_dist, f"{DISTRIBUTION}=={version}")
     return fitting[0]
 
 
@@ -313,15 +342,17 @@ def smoke(session: nox.Session) -> None:
 @nox.session(name="check-version", default=False)
 def check_version(session: nox.Session) -> None:
     """Fail unless the tag, pyproject.toml, dist/ (one build of HEAD) and `--version` agree."""
+    version = release_version(session)
     tag = session.posargs[0] if session.posargs else None
     if tag is None and os.environ.get("GITHUB_REF_TYPE") == "tag":
         tag = os.environ.get("GITHUB_REF_NAME")
     if tag is None:
         session.warn("No tag to compare (`nox -s check-version -- vX.Y.Z`): checking the rest.")
-    elif tag != f"v{VERSION}":
+    elif not is_tag_of(tag, version):
         session.error(
             f"Not releasing: the tag is {tag}, but pyproject.toml says version = "
-            f'"{VERSION}", whose tag is v{VERSION}. The version has one home, pyproject.toml: '
+            f'"{PYPROJECT["project"]["version"]}", whose tag is v{version}. The version has '
+            "one home, pyproject.toml: "
             f"set it there and commit, then move the tag: `git tag -d {tag} && git push "
             f"origin :refs/tags/{tag}`, `git tag vX.Y.Z && git push origin vX.Y.Z`"
         )
@@ -331,19 +362,21 @@ def check_version(session: nox.Session) -> None:
     if not linked:
         session.warn("version-variable is empty: no --version to compare with pyproject.toml.")
     # The version as a word of what --version prints: "tool 1.2.0", "v1.2.0", "version 1.2.0".
-    as_word = re.compile(rf"(?<![0-9.]){re.escape(VERSION)}(?![0-9.])")
+    as_word = re.compile(rf"(?<![0-9.]){re.escape(version)}(?![0-9.])")
+    written = PYPROJECT["project"]["version"]
+    normal = "" if written == version else f" (pyproject.toml's {written} in PEP 440's normal form)"
     for command in COMMANDS if linked else []:
         printed = (session.run(command, "--version", silent=True) or "").strip()
         if not as_word.search(printed):
             session.error(
                 f"Not releasing: `{command} --version` from {wheel.name} prints {printed!r}, "
-                f"which does not hold {VERSION}. hatch-go-binary links the version from "
-                "pyproject.toml into the binary (version-variable in [tool.hatch-go-binary]): "
-                "check that variable and how the command prints it"
+                f"which does not hold {version}{normal}. hatch-go-binary links the version "
+                "from pyproject.toml into the binary (version-variable in "
+                "[tool.hatch-go-binary]): check that variable and how the command prints it"
             )
     versions = " and ".join(f"`{command} --version`" for command in COMMANDS)
     where = f"{tag or 'no tag'}, pyproject.toml, the {len(dist_files())} files in dist/"
-    session.log(f"{where} and {versions} all say {VERSION}")
+    session.log(f"{where} and {versions} all say {version}")
 
 
 @nox.session(venv_backend=GATE_BACKEND, default=False)

@@ -557,6 +557,25 @@ def test_a_file_that_is_no_zip_is_caught(tmp_path: Path) -> None:
 # --- sdists -------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("version", ["0.1.0+abc", "1.0+ubuntu.1"])
+def test_a_local_version_is_caught_in_wheels_and_sdists(tmp_path: Path, version: str) -> None:
+    wheel = crafted.make_wheel(tmp_path / "wheel", version=version)
+    sdist = crafted.make_sdist(
+        tmp_path / "sdist", version=version, pkg_info=crafted.pkg_info(version=version)
+    )
+    for findings, source in (
+        (audit.audit_wheel(wheel), "METADATA"),
+        (audit.audit_sdist(sdist), "PKG-INFO"),
+    ):
+        assert checks(findings) == ["version"]
+        public, local = version.split("+")
+        assert findings[0].message == (
+            f"{source} Version {version} has a local part (+{local}), which PyPI refuses on "
+            "upload (it is for builds that never leave their machine): release "
+            f'version = "{public}" in [project] of pyproject.toml'
+        )
+
+
 def test_sdist_summary_is_checked(tmp_path: Path) -> None:
     ok = crafted.make_sdist(tmp_path / "ok", pkg_info=crafted.pkg_info(summary="x" * 512))
     assert audit.audit_sdist(ok) == []

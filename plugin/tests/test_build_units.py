@@ -3,6 +3,7 @@ entries (`python -m hatch_go_binary`, build's argument checks, requirements)."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 
 from hatch_go_binary import __main__ as entry
-from hatch_go_binary import build, matrix, toolchain
+from hatch_go_binary import build, matrix, toolchain, wheelzip
 from hatch_go_binary.config import Settings, read_settings
 from hatch_go_binary.errors import BuildError
 
@@ -286,6 +287,89 @@ def test_publish_never_leaves_half_a_binary(tmp_path: Path, monkeypatch) -> None
     output = tmp_path / "build-2" / "tool"
     output.parent.mkdir()
     assert build._seed(kept, output) == sha256(b"old binary")
+
+
+# --- folders and files in build/ that are in the way, a read-only project ---
+
+
+def no_go(monkeypatch) -> None:
+    """build_binaries() up to the first go build, which would fail the test if reached."""
+    monkeypatch.setattr(toolchain, "find_go", lambda *args: ("/no/go/here", {}))
+    monkeypatch.setattr(build, "dropped_without_cgo", lambda *args: [])
+
+
+def build_error(root: Path) -> str:
+    with pytest.raises(BuildError) as caught:
+        build.build_binaries(root, settings(), "linux/amd64", "1.0", print)
+    return str(caught.value)
+
+
+@pytest.mark.parametrize("name", ["tool", "tool.sha256"])
+def test_a_folder_where_the_kept_binary_goes_is_one_message(
+    tmp_path: Path, monkeypatch, name: str
+) -> None:
+    no_go(monkeypatch)
+    (tmp_path / "build" / "go" / "linux_amd64" / name).mkdir(parents=True)
+    message = build_error(tmp_path)
+    assert message == (
+        f"{tmp_path / 'build' / 'go' / 'linux_amd64' / name} is a folder, where the build "
+        "keeps the last linux/amd64 binary of tool in a file: remove it, then build again"
+    )
+
+
+@pytest.mark.parametrize("blocking", ["build", "build/go", "build/go/linux_amd64"])
+def test_a_file_where_the_build_folder_goes_is_one_message(
+    tmp_path: Path, monkeypatch, blocking: str
+) -> None:
+    no_go(monkeypatch)
+    (tmp_path / blocking).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / blocking).write_text("not a folder", encoding="utf-8")
+    message = build_error(tmp_path)
+    assert message.startswith(f"{tmp_path / blocking} is a file, where the build keeps the last")
+    assert message.endswith("remove it (no source of the project belongs there), then build again")
+
+
+def test_a_read_only_project_is_one_message(tmp_path: Path, monkeypatch) -> None:
+    """As root, chmod cannot make a folder read-only: the file system's answer is faked."""
+    no_go(monkeypatch)
+
+    def read_only(self: Path, *args: Any, **kwargs: Any) -> None:
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(self))
+
+    monkeypatch.setattr(Path, "mkdir", read_only)
+    message = build_error(tmp_path)
+    assert message.startswith(
+        f"cannot write {tmp_path / 'build' / 'go' / 'linux_amd64'} (Read-only file system): "
+        "the build keeps the last linux/amd64 binaries there, inside the project."
+    )
+    assert "build from its sdist" in message
+
+
+def test_deflated_in_the_way_is_one_message(tmp_path: Path) -> None:
+    cache = tmp_path / "build" / "go" / "deflated"
+    cache.parent.mkdir(parents=True)
+    cache.write_bytes(b"a file")
+    with pytest.raises(BuildError, match=r"deflated is a file, where the build keeps the deflated"):
+        wheelzip.deflate_cached(b"binary", cache)
+    cache.unlink()
+    key = hashlib.sha256(wheelzip.compressor().encode() + b"\0binary").hexdigest()
+    (cache / f"{key}.deflate").mkdir(parents=True)
+    with pytest.raises(BuildError, match=r"\.deflate is a folder, where the build keeps the"):
+        wheelzip.deflate_cached(b"binary", cache)
+
+
+def test_an_audit_cache_that_is_a_file_costs_a_warning(tmp_path: Path, capsys) -> None:
+    from hatch_go_binary.audit.cache import PassCache
+
+    (tmp_path / "audit").write_text("a file", encoding="utf-8")
+    checked = tmp_path / "tool.whl"
+    checked.write_bytes(b"wheel")
+    passes = PassCache(tmp_path / "audit", "identity")
+    passes.remember([checked])  # the audit passed: its verdict stands
+    assert not passes.passed_before(checked)
+    warning = capsys.readouterr().err
+    assert warning.startswith(f"warning: {tmp_path / 'audit'} is a file, where the build keeps")
+    assert warning.rstrip().endswith("Until then, each audit checks every file again")
 
 
 # --- matrix.report_failures ---

@@ -157,6 +157,67 @@ def test_a_command_without_the_version_variable_is_named(go, tmp_path: Path) -> 
     assert "every command must have it" in str(caught.value)
 
 
+NATIVE = {
+    "native/native.go": 'package native\n\nfunc Name() string { return "native" }\n',
+    # cgo builds it; without cgo Go leaves it out, and nothing says so
+    "native/fast.go": 'package native\n\n// int twice(int x) { return 2 * x; }\nimport "C"\n\n'
+    "func Twice(x int) int { return int(C.twice(C.int(x))) }\n",
+    # left out on purpose: its constraint names cgo (the starter project's words_cgo.go)
+    "native/guarded.go": '//go:build cgo\n\npackage native\n\nimport "C"\n\nconst Guarded = 1\n',
+    "unused/unused.go": 'package unused\n\nimport "C"\n',  # not a dependency of the command
+}
+
+
+def with_native(root: Path) -> Path:
+    """cmd/alpha imports native, which has a cgo file without a cgo constraint."""
+    for name, text in NATIVE.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    main = root / "cmd" / "alpha" / "main.go"
+    text = main.read_text().replace(
+        'import "fmt"', 'import (\n\t"fmt"\n\n\t"example.com/pair/native"\n)'
+    )
+    main.write_text(text.replace("func main() {", "func main() {\n\t_ = native.Name()\n"))
+    return root
+
+
+def test_a_cgo_file_left_out_without_cgo_is_named(go, tmp_path: Path) -> None:
+    root = with_native(write_project(tmp_path / "pair", PAIR))
+    built = build.build_binaries(root, settings_of(root), LINUX, "1.0", lambda line: None)
+    assert built.warnings == (build.cgo_warning(["native/fast.go"]),)
+    assert built.warnings[0].startswith(
+        'cgo = false, so Go leaves out native/fast.go: it builds a file that imports "C" only '
+        "with cgo, and this binary lacks its code"
+    )
+    build.shutil.rmtree(built.folder)
+
+
+def test_the_hook_shows_the_warning_and_a_failure_carries_it(
+    go, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    root = with_native(write_project(tmp_path / "pair", PAIR))
+    monkeypatch.setenv("GO_WHEEL_TARGET", LINUX)
+    crafted.hatchling_build(root, "wheel", tmp_path / "dist")
+    assert "warning: cgo = false, so Go leaves out native/fast.go" in capsys.readouterr().err
+    # the command uses what only the left-out file has: go build fails, and the warning says why
+    main = root / "cmd" / "alpha" / "main.go"
+    main.write_text(main.read_text().replace("native.Name()", "native.Twice(2)"))
+    with pytest.raises(BuildError) as caught:
+        build.build_binaries(root, settings_of(root), LINUX, "1.0", lambda line: None)
+    assert "undefined: native.Twice" in str(caught.value)
+    assert str(caught.value).endswith(build.cgo_warning(["native/fast.go"]))
+
+
+def test_a_build_without_such_files_warns_of_nothing(go, tmp_path: Path) -> None:
+    root = write_project(tmp_path / "pair", PAIR)
+    (root / "cmd" / "alpha" / "words_cgo.go").write_text(
+        NATIVE["native/guarded.go"].replace("native", "main")
+    )
+    built = build.build_binaries(root, settings_of(root), LINUX, "1.0", lambda line: None)
+    assert built.warnings == ()
+    build.shutil.rmtree(built.folder)
+
+
 def test_the_sdist_has_one_sbom_named_after_the_distribution(tmp_path: Path) -> None:
     """The sdist needs no Go: its SBOM is go.mod's, shared by every command."""
     root = write_project(tmp_path / "pair", PAIR)

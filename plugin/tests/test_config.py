@@ -201,6 +201,7 @@ def test_commands_refuses_command_and_main_package_beside_it(
         pytest.param({"-x": "."}, '"-x"', "starting with a letter or digit", id="leading-dash"),
         pytest.param({"tool.exe": "."}, '"tool.exe"', "leave out .exe", id="exe"),
         pytest.param({"": "."}, '""', "use ASCII letters, digits", id="empty"),
+        pytest.param({"pip3": "."}, '"pip3"', "would overwrite 'pip'", id="taken"),
         pytest.param(
             {"tool": ".", "Tool": "./cmd/t"},
             '"Tool"',
@@ -257,6 +258,15 @@ BAD_VALUES = [
     ("command", "tool.", {}, '"tool."', "use ASCII letters, digits"),
     ("command", "tööl", {}, '"tööl"', "use ASCII letters, digits"),
     ("command", "bin/tool", {}, '"bin/tool"', "use ASCII letters, digits"),
+    # installing the wheel would replace the environment's own python, pip or go
+    ("command", "python", {}, '"python"', "would overwrite 'python'"),
+    ("command", "Python3.13t.exe", {}, '"Python3.13t.exe"', "would overwrite 'python'"),
+    ("command", "pip", {}, '"pip"', 'such as "pip-cli"'),
+    ("command", "go", {}, '"go"', "would overwrite 'go'"),
+    ("command", "activate.ps1", {}, '"activate.ps1"', "would overwrite 'activate'"),
+    ("command", "CON", {}, '"CON"', "a device name that Windows reserves"),
+    ("command", "lpt1.tool", {}, '"lpt1.tool"', "a device name that Windows reserves"),
+    ("command", "a" * 300, {}, f'"{"a" * 20}..."', "is 300 characters long; use at most 64"),
     ("main-package", 1, {}, "1", "must be a string"),
     ("main-package", "", {}, '""', "give the Go package that holds `package main`"),
     ("main-package", "..", {}, '".."', "no .."),
@@ -296,6 +306,8 @@ BAD_VALUES = [
     ("ldflags", [1], {}, "[1]", "must be a list of strings"),
     ("ldflags", [["-s"]], {}, '[["-s"]]', "must be a list of strings"),
     ("ldflags", [A_DATE], {}, "2024-01-02", "must be a list of strings"),
+    ("ldflags", [""], {}, '[""]', "holds an empty argument, which the Go linker refuses"),
+    ("ldflags", ["-s", " "], {}, '["-s", " "]', "remove it"),
     ("version-variable", 1, {}, "1", "must be a string"),
     ("version-variable", "version", {}, '"version"', "name the Go string variable"),
     ("version-variable", "main.", {}, '"main."', "name the Go string variable"),
@@ -317,6 +329,11 @@ def test_bad_values(
     assert shown in message
     assert allowed in message
     assert "pyproject.toml" in message
+
+
+@pytest.mark.parametrize("command", ["a" * 64, "pipx", "python-cli", "gopls", "console", "com10"])
+def test_names_near_the_taken_ones_are_free(tmp_path: Path, command: str) -> None:
+    assert read_settings(pyproject({"command": command}), tmp_path).command == command
 
 
 def test_every_key_has_bad_values() -> None:

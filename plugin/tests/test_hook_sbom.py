@@ -119,6 +119,26 @@ def test_an_sdist_without_go_mod_says_what_to_do(project: Path, tmp_path: Path) 
         hatchling_build(project, "sdist", tmp_path / "dist")
 
 
+@pytest.mark.parametrize("epoch", ["", "abc", "-5", "1.5", "4294967296", "4354819200"])
+@pytest.mark.parametrize("kind", ["sdist", "wheel"])
+def test_a_bad_source_date_epoch_is_one_message(
+    project: Path, tmp_path: Path, monkeypatch, kind: str, epoch: str
+) -> None:
+    """hatchling's int() and its zip and gzip headers failed with a traceback on these."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    with pytest.raises(BuildError) as caught:
+        hatchling_build(project, kind, tmp_path / kind)
+    message = str(caught.value)
+    assert message.startswith(f"SOURCE_DATE_EPOCH={epoch!r}: the time the archives carry")
+    assert "from 0 to 4294967295" in message and "or unset it" in message
+
+
+def test_the_last_source_date_epoch_builds(project: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "4294967295")
+    with tarfile.open(hatchling_build(project, "sdist", tmp_path / "dist")) as archive:
+        assert archive.getmembers()[0].mtime == 4294967295
+
+
 # --- the wheel, with a crafted binary for go build's ----------------------------------------------
 
 

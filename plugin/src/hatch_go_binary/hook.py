@@ -76,6 +76,7 @@ class GoBinaryBuildHook(BuildHookInterface):
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
         if self.target_name not in ("sdist", "wheel"):
             return
+        sbom.source_date_epoch()  # a bad one fails here with a message, not in hatchling
         settings = self.settings  # a wrong setting fails the sdist as it fails the wheel
         self._refuse_entry_point_clash(settings)
         if self.target_name == "sdist":
@@ -85,6 +86,8 @@ class GoBinaryBuildHook(BuildHookInterface):
         self._built = built = build_binaries(
             Path(self.root), settings, target, self.metadata.version, self.app.display_info
         )
+        for warning in built.warnings:
+            self.app.display_warning(f"warning: {warning}")
         macos = None
         if target.startswith("darwin/"):  # the wheel needs what its most demanding binary needs
             macos = max(tags.macos_minimum(binary.path) for binary in built.binaries)

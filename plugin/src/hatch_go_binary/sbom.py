@@ -36,6 +36,7 @@ from urllib.parse import quote
 
 from hatch_go_binary import __version__
 from hatch_go_binary.buildinfo import BuildInfo, Module, go_unquote
+from hatch_go_binary.errors import BuildError
 
 SPEC_VERSION = "1.6"
 SCHEMA = "http://cyclonedx.org/schema/bom-1.6.schema.json"
@@ -45,6 +46,9 @@ PROPERTY = "hatch-go-binary"  # our property namespace: hatch-go-binary:go:sum, 
 # oldest date a zip can hold: the wheel's entries carry the same time.
 DEFAULT_EPOCH = 1580601600
 ZIP_EPOCH = 315532800
+# The latest time every archive can hold: a gzip header (the sdist) has 32 unsigned bits,
+# which end on 2106-02-07; a zip's date ends with 2107.
+LAST_EPOCH = 2**32 - 1
 # Build settings with a name in CycloneDX's registered property taxonomy (cdx:gomod).
 TAXONOMY = {
     "GOOS": "cdx:gomod:build:env:GOOS",
@@ -61,9 +65,25 @@ def file_name(command: str) -> str:
     return f"{command}.cyclonedx.json"
 
 
+def source_date_epoch() -> int:
+    """SOURCE_DATE_EPOCH, else hatchling's fixed default; BuildError for a value that
+    hatchling's archives (or ours) cannot take, where they would fail with a traceback."""
+    given = os.environ.get("SOURCE_DATE_EPOCH")
+    if given is None:
+        return DEFAULT_EPOCH
+    if not re.fullmatch(r"[0-9]+", given) or int(given) > LAST_EPOCH:
+        raise BuildError(
+            f"SOURCE_DATE_EPOCH={given!r}: the time the archives carry must be whole seconds "
+            f"since 1970-01-01 UTC, digits only, from 0 to {LAST_EPOCH} (2106-02-07, the latest "
+            "a gzip header holds), such as `git log -1 --format=%ct`'s; set it so, or unset "
+            "it (the archives then carry 2020-02-02)"
+        )
+    return int(given)
+
+
 def timestamp() -> str:
-    """The build time the archives carry: SOURCE_DATE_EPOCH, else hatchling's fixed default."""
-    epoch = max(int(os.environ.get("SOURCE_DATE_EPOCH", DEFAULT_EPOCH)), ZIP_EPOCH)
+    """The build time the archives carry (zips start in 1980, and so does the SBOM's)."""
+    epoch = max(source_date_epoch(), ZIP_EPOCH)
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
 
 

@@ -7,6 +7,7 @@ vendored copy; the hook's own table only switches the hook on.
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -107,9 +108,40 @@ def _bad_name(key: str, name: object, allowed: str) -> ConfigError:
     return ConfigError(f"{_where(key)} in pyproject.toml has the command {_shown(name)}: {allowed}")
 
 
+@functools.cache
+def command_names() -> dict[str, Any]:
+    """The names no command may have: command_names.json, which the template's answer
+    rules read too, so that both refuse the same names."""
+    text = Path(__file__).with_name("command_names.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def _taken(command: str) -> str | None:
+    """The scripts-folder name COMMAND would overwrite once installed, or None."""
+    rules = command_names()
+    name = command.lower()
+    name = name[:-4] if name.endswith(".exe") else name
+    for base in rules["taken"]:
+        if name.startswith(base) and re.fullmatch(rules["taken_suffix"], name[len(base) :]):
+            return base
+    return None
+
+
 def _command_name(key: str, command: object, bad: Callable[..., ConfigError] = _bad) -> str:
     if not isinstance(command, str):
         raise bad(key, command, "must be a string")
+    rules = command_names()
+    taken = _taken(command)
+    if taken:
+        raise bad(
+            key,
+            command,
+            f"installing the wheel would overwrite {taken!r}, which Python environments, pip, "
+            "the Python launcher or the project's tools put in the same scripts folder (in "
+            "any letter case, with version suffixes such as 3.13 and extensions such as .exe); "
+            f"taken are {', '.join(rules['taken'])}. Choose another name, such as "
+            f'"{taken}-cli"',
+        )
     if command.lower().endswith(".exe"):
         raise bad(key, command, "leave out .exe: the Windows builds add it")
     if not _COMMAND.fullmatch(command) or command.endswith("."):
@@ -118,6 +150,21 @@ def _command_name(key: str, command: object, bad: Callable[..., ConfigError] = _
             command,
             "use ASCII letters, digits, '-', '_' and '.', starting with a letter or digit "
             '(the installed command\'s file name, such as "my-tool")',
+        )
+    if len(command) > rules["longest"]:
+        raise bad(
+            key,
+            f"{command[:20]}...",
+            f"is {len(command)} characters long; use at most {rules['longest']}, so that the "
+            "wheel's file names and the paths that hold them fit every file system",
+        )
+    if command.split(".")[0].lower() in rules["windows_devices"]:
+        raise bad(
+            key,
+            command,
+            "is a device name that Windows reserves (CON, PRN, AUX, NUL, COM0 to COM9, LPT0 "
+            "to LPT9, in any letter case and with any extension), so no file can be called "
+            "that there; choose another name",
         )
     return command
 
@@ -229,6 +276,19 @@ def _linux_libc(table: Mapping[str, Any], cgo: bool) -> str:
     return libc
 
 
+def _ldflags(table: Mapping[str, Any]) -> tuple[str, ...]:
+    flags = _strings(table, "ldflags", ())
+    if any(not flag.strip() for flag in flags):
+        # go passes it on as an argument of its own, and the linker answers with its usage
+        raise _bad(
+            "ldflags",
+            flags,
+            "holds an empty argument, which the Go linker refuses: remove it (each item is "
+            'one linker argument, such as ["-X", "main.commit=abc"] or "-extldflags=-static")',
+        )
+    return flags
+
+
 def _version_variable(table: Mapping[str, Any]) -> str:
     variable = _string(table, "version-variable", "main.version")
     if variable and not _VARIABLE.fullmatch(variable):
@@ -297,7 +357,7 @@ def read_settings(pyproject: Mapping[str, Any], root: Path) -> Settings:
         cgo=cgo,
         targets=_targets(table),
         linux_libc=_linux_libc(table, cgo),
-        ldflags=_strings(table, "ldflags", ()),
+        ldflags=_ldflags(table),
         version_variable=_version_variable(table),
         pins=_pins(pyproject),
     )

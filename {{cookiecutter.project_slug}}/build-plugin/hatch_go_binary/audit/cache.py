@@ -26,6 +26,7 @@ from hatch_go_binary import buildinfo
 from hatch_go_binary.audit.dist_checks import _tool
 from hatch_go_binary.audit.readers import READERS
 from hatch_go_binary.audit.sbom_schema import sbom_validator_identity
+from hatch_go_binary.errors import cannot_write
 
 TWINE = "twine check"  # the kind of pass remembered by metadata
 
@@ -153,10 +154,18 @@ class PassCache:
         return self.passed_before(path, TWINE)
 
     def remember(self, paths: Sequence[Path], twine_checked: bool = False) -> None:
-        """PATHS passed; TWINE_CHECKED: twine check passed them too."""
-        for path in paths:
-            for kind in ("", TWINE) if twine_checked else ("",):
-                entry = self._entry(path, kind)
-                if entry is not None:
-                    entry.parent.mkdir(parents=True, exist_ok=True)
-                    entry.touch()
+        """PATHS passed; TWINE_CHECKED: twine check passed them too. A folder that cannot
+        take them costs the next audit time, never this one's result: a warning says so."""
+        try:
+            for path in paths:
+                for kind in ("", TWINE) if twine_checked else ("",):
+                    entry = self._entry(path, kind)
+                    if entry is not None:
+                        entry.parent.mkdir(parents=True, exist_ok=True)
+                        entry.touch()
+        except OSError as error:
+            problem = cannot_write(self.folder, "the files that passed the audit", error)
+            print(
+                f"warning: {problem}. Until then, each audit checks every file again",
+                file=sys.stderr,
+            )

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 
 from hatch_go_binary.audit.binaries import NOT_NATIVE, binary_format
 from hatch_go_binary.audit.model import Finding, Wheel, basename, is_script
-from hatch_go_binary.audit.upload_rules import check_summary
+from hatch_go_binary.audit.upload_rules import check_core_metadata
 
 SCRIPT_MODE = stat.S_IFREG | 0o755
 FILE_MODE = stat.S_IFREG | 0o644
@@ -45,7 +45,7 @@ def check_metadata(wheel: Wheel) -> Iterator[Finding]:
         yield Finding(name, "metadata", f"{wheel_file} is missing")
     if metadata_file in names:
         text = wheel.archive.read(metadata_file).decode("utf-8")
-        yield from check_summary(name, text, "METADATA")
+        yield from check_core_metadata(name, text, "METADATA")
     else:
         yield Finding(name, "metadata", f"{metadata_file} is missing")
     yield from check_record(wheel, f"{dist_info[0]}/RECORD")

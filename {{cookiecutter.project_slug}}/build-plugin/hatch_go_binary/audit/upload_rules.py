@@ -1,8 +1,9 @@
 """The upload rules PyPI enforces, checked so that a release is not refused halfway.
 
-Both wheels and sdists must pass them: a Summary of at most 512 characters, zip archives
-without data descriptors, duplicates, comments, trailing data or exotic compression, entry
-names in printable UTF-8, and no file over 100 MiB (their platform tags: platforms.py).
+Both wheels and sdists must pass them: a PEP 440 version without a local part (+abc), a
+Summary of at most 512 characters, zip archives without data descriptors, duplicates,
+comments, trailing data or exotic compression, entry names in printable UTF-8, and no file
+over 100 MiB (their platform tags: platforms.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+
+from packaging.version import InvalidVersion, Version
 
 from hatch_go_binary.audit.model import Finding
 
@@ -39,6 +42,38 @@ def check_size(path: Path) -> Iterator[Finding]:
             f"{size / 2**20:.1f} MiB; PyPI refuses files over {MAX_UPLOAD_BYTES / 2**20:.0f} MiB "
             f"unless the project has a raised limit: strip the binary (Go: -ldflags='-s -w') "
             f"or ask PyPI for a larger limit",
+        )
+
+
+def check_core_metadata(name: str, text: str, source: str) -> Iterator[Finding]:
+    """What PyPI refuses in METADATA or PKG-INFO (SOURCE): the Version and the Summary."""
+    yield from check_version(name, text, source)
+    yield from check_summary(name, text, source)
+
+
+def check_version(name: str, text: str, source: str) -> Iterator[Finding]:
+    """A PEP 440 version, without the local part (1.0+abc) that PyPI refuses on upload."""
+    given = email.parser.Parser().parsestr(text, headersonly=True).get("Version")
+    if given is None:
+        yield Finding(name, "version", f"{source} has no Version")
+        return
+    try:
+        version = Version(given)
+    except InvalidVersion:
+        yield Finding(
+            name,
+            "version",
+            f"{source} Version {given!r} is no PEP 440 version, which PyPI refuses: set a "
+            'version such as "1.2.0" in [project] of pyproject.toml',
+        )
+        return
+    if version.local is not None:
+        yield Finding(
+            name,
+            "version",
+            f"{source} Version {given} has a local part (+{version.local}), which PyPI refuses "
+            f"on upload (it is for builds that never leave their machine): release "
+            f'version = "{version.public}" in [project] of pyproject.toml',
         )
 
 
