@@ -262,6 +262,27 @@ def test_release_jobs_check_what_they_downloaded_first(rendered: Path) -> None:
     assert step["uses"] == f"{attest}@96278af6caaf10aea03fd8d33a09a777ca52d62f"
 
 
+def test_the_release_jobs_gate_strictly(rendered: Path) -> None:
+    """The release passes only a build the strict gate vouches for: check-version and
+    publish run `verify --strict` (HEAD and tag, nothing uncommitted, Go's defaults,
+    every target) before anything else."""
+    jobs = workflow(rendered, "release.yml")["jobs"]
+    runs = {step.get("run", "") for job in jobs.values() for step in job.get("steps", [])}
+    assert {"nox -s check-version", "nox -s publish -- --attestations"} <= runs
+    sessions = {
+        node.name: node
+        for node in ast.parse((rendered / "noxfile.py").read_text()).body
+        if isinstance(node, ast.FunctionDef)
+    }
+    for name in ("check_version", "publish"):
+        gates = [
+            [arg.value for arg in call.args[1:] if isinstance(arg, ast.Constant)]
+            for call in ast.walk(sessions[name])
+            if isinstance(call, ast.Call) and getattr(call.func, "id", None) == "gate"
+        ]
+        assert gates and gates[0][:2] == ["verify", "--strict"], (name, gates)
+
+
 def test_workflows_call_sessions_the_noxfile_has(rendered: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "nox", "--list"], cwd=rendered, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
