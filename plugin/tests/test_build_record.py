@@ -139,6 +139,16 @@ def test_the_new_record_replaces_the_old_one_last(tmp_path: Path) -> None:
     assert [path.name for path in records.iterdir()] == [matrix.RECORD]
     assert json.loads((records / matrix.RECORD).read_text()) == record
     assert sorted(path.name for path in tmp_path.iterdir()) == ["dist", "dist-record", "staged"]
+    # what an earlier hatch-go-binary wrote into dist/ goes: twine would take it
+    for earlier in (matrix.RECORD, matrix.SUMS, "sboms/tool.cyclonedx.json"):
+        (out / earlier).parent.mkdir(exist_ok=True)
+        (out / earlier).write_text("written into dist/ by a development build")
+    matrix.replace_artifacts(out, staged_files(tmp_path / "later"), record)
+    assert sorted(path.name for path in out.iterdir()) == [
+        "notes.txt",
+        "tool-1.0-py3-none-any.whl",
+        "tool-1.0.tar.gz",
+    ]
     # artifacts without a record (an unaudited build) leave none behind
     matrix.replace_artifacts(out, staged_files(tmp_path / "again"))
     assert not (records / matrix.RECORD).exists()

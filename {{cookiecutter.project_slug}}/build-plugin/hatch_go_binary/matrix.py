@@ -158,6 +158,9 @@ def replace_artifacts(
             (incoming / RECORD).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
         (records / RECORD).unlink(missing_ok=True)
         (records / SUMS).unlink(missing_ok=True)
+        for earlier in (out / RECORD, out / SUMS):  # where development builds put them
+            earlier.unlink(missing_ok=True)
+        shutil.rmtree(out / "sboms", ignore_errors=True)
         distributions = {distribution_of(path.name) for path in arrived.values()}
         new_names = {path.name for path in arrived.values()}
         for old in [*out.glob("*.whl"), *out.glob("*.tar.gz")]:
