@@ -81,3 +81,28 @@ def test_a_go_that_cannot_tell_is_unknown(tmp_path: Path) -> None:
     found = goenv.changed_environment(str(tmp_path / "no-go"), {}, tmp_path, cgo=False)
     assert found["unknown"].startswith("`go env -changed` could not run: ")
     assert goenv.describe(found).startswith("was built where Go could not say which of its ")
+
+
+@needs_go
+def test_go_finds_no_go_work_with_the_build_environment(tmp_path: Path) -> None:
+    """A go.work in a parent folder (which could replace any module) is what Go uses unless
+    GOWORK is off; the builds' environment turns it off."""
+    module = tmp_path / "work" / "tool"
+    module.mkdir(parents=True)
+    (module / "go.mod").write_text("module example.com/tool\n\ngo 1.22\n")
+    (tmp_path / "work" / "go.work").write_text("go 1.22\n\nuse ./tool\n")
+    env = go_env_without_user_settings(tmp_path)
+
+    def gowork(extra: dict[str, str]) -> str:
+        done = subprocess.run(
+            ["go", "env", "GOWORK"],
+            cwd=module,
+            env={**env, **extra},
+            capture_output=True,
+            text=True,
+        )
+        return done.stdout.strip()
+
+    assert gowork({}) == str(tmp_path / "work" / "go.work")
+    build_env = build.go_environment(plain_settings(tmp_path), "linux/amd64", "go", module)
+    assert gowork(build_env) == "off"
