@@ -148,10 +148,15 @@ def only_targets(project: Path, *targets: str) -> None:
 
 @pytest.fixture(scope="module")
 def project(template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The default project, its targets cut to linux/amd64, with dist/ holding its
-    linux/amd64 wheel and its sdist, and dist-record/ their build record."""
+    """The default project, its targets cut to linux/amd64, committed and tagged v0.1.0
+    (the strict gate compares the build with the tag), with dist/ holding its linux/amd64
+    wheel and its sdist, and dist-record/ their build record."""
     project = make_copier(template, tmp_path_factory.mktemp("publish"))
     only_targets(project, "linux/amd64")
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "release")
+    git(project, "tag", "v0.1.0")
     nox_ok(project, "-s", "wheels", "--", "linux/amd64")
     assert sorted(path.name for path in (project / "dist").iterdir()) == [WHEEL, SDIST]
     assert [path.name for path in (project / "dist-record").iterdir()] == [RECORD]
@@ -539,6 +544,7 @@ def test_the_record_names_the_commit_and_check_version_wants_it(project: Path, t
     in the build are refused by check-version (and publish)."""
     work = copy_of(project, tmp_path / "work")
     shutil.rmtree(work / "dist")
+    shutil.rmtree(work / ".git")  # a repository of its own, tagged below
     git(work, "init", "-q", "-b", "main")
     git(work, "add", "-A")
     git(work, "commit", "-q", "-m", "release")

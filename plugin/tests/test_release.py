@@ -377,6 +377,11 @@ def test_strict_takes_a_source_with_no_repository_named_by_its_sdist(
     without_git(project, monkeypatch)
     record(project / "dist", matrix.git_source(project), no_git=matrix.why_git_is_unknown(project))
     assert run(capsys, "verify", "--strict")[:3:2] == (0, "")
+    # but a tag to compare with cannot be found there
+    assert strictly_refused(capsys, "--tag", "v1.0") == (
+        f"the tag v1.0 cannot be looked up ({matrix.NO_REPOSITORY}), so dist/ cannot be "
+        "compared with it"
+    )
 
 
 def fake_git(folder: Path, monkeypatch, said: str) -> None:

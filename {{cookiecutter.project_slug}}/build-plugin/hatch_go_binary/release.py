@@ -184,6 +184,11 @@ def _source_doubts(
             f"there is no tag {tag} in this checkout (a typo, or not fetched: `git fetch "
             f"--tags`), so {folder} cannot be compared with it"
         )
+    elif tag and not tagged:
+        why = why_now or why_git_is_unknown(root)
+        doubts.append(
+            f"the tag {tag} cannot be looked up ({why}), so {folder} cannot be compared with it"
+        )
     return doubts
 
 
