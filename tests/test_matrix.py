@@ -52,7 +52,9 @@ def nox_ok(project: Path, *args: str, env: dict[str, str] | None = None) -> str:
 
 
 def artifact_hashes(dist: Path) -> dict[str, str]:
-    return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(dist.iterdir())}
+    """dist/'s files and the build record beside it (dist-record/), by sha256."""
+    files = sorted(dist.iterdir()) + sorted(dist.with_name(f"{dist.name}-record").glob("*"))
+    return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in files}
 
 
 # The platform tag each target's wheel starts with (the plugin's tags.py).

@@ -3,8 +3,9 @@
 pypiserver serves an index on 127.0.0.1 with upload passwords; the default project's
 linux/amd64 wheel and sdist go up with `nox -s publish`, then come back down through
 pip, uvx, and a second package that depends on the tool, each in a fresh environment.
-The build record (dist/BUILD.json) and the hand-over of dist/ between the release jobs
-(SHA256SUMS and the build job's output) are checked by running the workflows' own steps.
+The build record (dist-record/BUILD.json) and the hand-over of dist/ between the release
+jobs (SHA256SUMS and the build job's output) are checked by running the workflows' own
+steps. dist/ holds distributions only: real `twine check dist/*` takes all of it.
 """
 
 from __future__ import annotations
@@ -140,13 +141,41 @@ def twine_upload(index: Index, *files: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+def only_targets(project: Path, *targets: str) -> None:
+    """Configure TARGETS alone: a release of them is complete (the gate wants every one)."""
+    pyproject = project / "pyproject.toml"
+    listed = ", ".join(f'"{target}"' for target in targets)
+    text = re.sub(r"(?ms)^targets = \[.*?\]$", f"targets = [{listed}]", pyproject.read_text(), count=1)
+    pyproject.write_text(text)
+
+
 @pytest.fixture(scope="module")
 def project(template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The default project with dist/ holding its linux/amd64 wheel and its sdist."""
+    """The default project, its targets cut to linux/amd64, committed and tagged v0.1.0
+    (the strict gate compares the build with the tag), with dist/ holding its linux/amd64
+    wheel and its sdist, and dist-record/ their build record."""
     project = make_copier(template, tmp_path_factory.mktemp("publish"))
+    only_targets(project, "linux/amd64")
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "release")
+    git(project, "tag", "v0.1.0")
     nox_ok(project, "-s", "wheels", "--", "linux/amd64")
-    assert sorted(path.name for path in (project / "dist").iterdir()) == [RECORD, WHEEL, SDIST]
+    assert sorted(path.name for path in (project / "dist").iterdir()) == [WHEEL, SDIST]
+    assert [path.name for path in (project / "dist-record").iterdir()] == [RECORD]
+    # built with Go's defaults (a GOFLAGS=-buildvcs=false here, as in CI, is what the build passes anyway)
+    assert json.loads((project / "dist-record" / RECORD).read_text())["go-environment"]["changed"] == {}
     return project
+
+
+def test_twine_takes_every_file_in_dist(project: Path) -> None:
+    """`twine check dist/*`, as the packaging guides write it: only distributions there."""
+    env = {**os.environ, "PATH": os.pathsep.join([str(BIN), os.environ["PATH"]])}
+    done = subprocess.run(
+        ["bash", "-c", "twine check --strict dist/*"], cwd=project, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count("PASSED") == 2, done.stdout
 
 
 def copy_of(project: Path, where: Path) -> Path:
@@ -156,12 +185,18 @@ def copy_of(project: Path, where: Path) -> Path:
 
 
 def rerecord(project: Path) -> None:
-    """Make dist/BUILD.json list dist/'s files as they are: a build that made these bytes."""
-    path = project / "dist" / RECORD
+    """Make dist-record/BUILD.json list dist/'s files as they are: a build that made these
+    bytes (the wheel for linux/amd64, whatever its name)."""
+    path = project / "dist-record" / RECORD
     record = json.loads(path.read_text())
     dist = sorted(project / "dist" / name for name in os.listdir(project / "dist"))
-    artifacts = [item for item in dist if item.name.endswith((".whl", ".tar.gz"))]
-    record["artifacts"] = [{"file": item.name, "sha256": sha256(item), "target": "?"} for item in artifacts]
+    targets = {".whl": "linux/amd64", ".tar.gz": "sdist"}
+    record["artifacts"] = [
+        {"file": item.name, "sha256": sha256(item), "target": targets[suffix]}
+        for item in dist
+        for suffix in targets
+        if item.name.endswith(suffix)
+    ]
     path.write_text(json.dumps(record))
 
 
@@ -361,6 +396,9 @@ def test_a_version_in_another_spelling_can_be_released(project: Path, tmp_path: 
     work = copy_of(project, tmp_path / "work")
     pyproject = work / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace('version = "0.1.0"', 'version = "1.0.0-RC1"', 1))
+    git(work, "commit", "-q", "-am", "1.0.0-RC1")  # the strict gate wants a committed, tagged build
+    for tag in ("v1.0.0-RC1", "v1.0.0rc1"):
+        git(work, "tag", tag)
     nox_ok(work, "-s", "wheels", "--", "linux/amd64")
     for tag in ("v1.0.0-RC1", "v1.0.0rc1"):
         assert f"{tag}, pyproject.toml, the 2 files in dist/ and `my-go-tool --version` all say 1.0.0rc1" in (
@@ -381,15 +419,36 @@ def test_a_dynamic_version_is_refused_where_it_is_needed(project: Path, tmp_path
     assert 'set version = "X.Y.Z" in [project] and take "version" out of dynamic' in refused
 
 
+def test_a_release_lacking_a_configured_target_is_refused(project: Path, tmp_path: Path) -> None:
+    """One target built of two: check-version and publish refuse it, naming PyPI's 14 days,
+    unless told to leave it out (the sessions pass --allow-missing to the gate only)."""
+    work = copy_of(project, tmp_path / "work")
+    only_targets(work, "linux/amd64", "windows/arm64")
+    output = nox_fails(work, "-s", "check-version", "--", "v0.1.0")
+    assert "Not releasing: dist/ lacks windows/arm64, of the targets configured in pyproject.toml" in output
+    assert "PyPI takes no new file for a release older than 14 days" in output
+    allowed = ["--allow-missing", "windows/arm64"]
+    assert "all say 0.1.0" in nox_ok(work, "-s", "check-version", "--", "v0.1.0", *allowed)
+    closed = f"http://127.0.0.1:{free_port()}/"
+    assert "lacks windows/arm64" in nox_fails(work, "-s", "publish", "--", "--repository-url", closed)
+    output = nox_fails(work, "-s", "publish", "--", "--repository-url", closed, *allowed, **credentials())
+    assert f"Cannot reach the package index at {closed}simple/my-go-tool/" in output  # past the gate
+
+
 def test_checksums_are_what_sha256sum_checks(project: Path) -> None:
     nox_ok(project, "-s", "checksums")
-    sums = project / "dist" / "SHA256SUMS"
-    listed = (WHEEL, SDIST, RECORD)
-    assert sums.read_text() == "".join(f"{sha256(project / 'dist' / name)}  {name}\n" for name in listed)
-    if shutil.which("sha256sum"):
-        done = subprocess.run(["sha256sum", "--check", sums.name], cwd=sums.parent, capture_output=True, text=True)
+    sums = project / "dist-record" / "SHA256SUMS"
+    listed = (project / "dist" / WHEEL, project / "dist" / SDIST, project / "dist-record" / RECORD)
+    assert sums.read_text() == "".join(f"{sha256(path)}  {path.name}\n" for path in listed)
+    if shutil.which("sha256sum"):  # as a GitHub release holds them: all in one folder
+        release = project.parent / "release"
+        release.mkdir()
+        for path in (*listed, sums):
+            shutil.copy(path, release)
+        done = subprocess.run(["sha256sum", "--check", sums.name], cwd=release, capture_output=True, text=True)
         assert done.returncode == 0, done.stdout + done.stderr
-    sums.unlink()  # leave dist/ as the build made it
+        shutil.rmtree(release)
+    sums.unlink()  # leave dist-record/ as the build made it
 
 
 def workflow_steps(project: Path, name: str, job: str) -> list[dict]:
@@ -417,8 +476,19 @@ def test_the_release_jobs_take_over_only_what_the_build_made(project: Path, tmp_
     (upload,) = [
         step for step in workflow_steps(work, "build.yml", "wheels") if "upload-artifact" in step.get("uses", "")
     ]
-    uploaded = {path.name for pattern in upload["with"]["path"].split() for path in work.glob(pattern)}
-    assert uploaded == {WHEEL, SDIST, RECORD, "SHA256SUMS"}
+    uploaded = {
+        path.relative_to(work).as_posix() for pattern in upload["with"]["path"].split() for path in work.glob(pattern)
+    }
+    assert uploaded == {f"dist/{WHEEL}", f"dist/{SDIST}", f"dist-record/{RECORD}", "dist-record/SHA256SUMS"}
+    # each job downloads it where the upload took it from: dist/ and dist-record/ at the top
+    downloads = [
+        step["with"]
+        for name in ("build.yml", "release.yml")
+        for job in yaml.safe_load((work / ".github" / "workflows" / name).read_text())["jobs"].values()
+        for step in job.get("steps", [])
+        if "download-artifact" in step.get("uses", "")
+    ]
+    assert downloads and all(download == {"name": "dist", "path": "."} for download in downloads)
     checks = [
         step
         for job in ("check-version", "publish", "github-release")
@@ -447,7 +517,8 @@ def test_the_release_jobs_take_over_only_what_the_build_made(project: Path, tmp_
     (dist / "my_go_tool-0.1.0-py3-none-any.whl").write_bytes(b"not from the build")
     refused("my_go_tool-0.1.0-py3-none-any.whl: in dist/, not listed")
     # SHA256SUMS rewritten to match: the build job's output still tells
-    (dist / "SHA256SUMS").write_text((dist / "SHA256SUMS").read_text() + f"{'0' * 64}  extra\n")
+    sums = work / "dist-record" / "SHA256SUMS"
+    sums.write_text(sums.read_text() + f"{'0' * 64}  extra\n")
     refused(f"but the build job wrote one with {handed}")
     (dist / "my_go_tool-0.1.0-py3-none-any.whl").unlink()
 
@@ -459,7 +530,7 @@ def test_the_release_jobs_take_over_only_what_the_build_made(project: Path, tmp_
         inside = [name for name in archive.namelist() if "/sboms/" in name]
         assert inside, "the wheel carries no SBOM"
         for name in inside:
-            extracted = dist / "sboms" / f"{WHEEL[:-4]}.{name.rsplit('/', 1)[1]}"
+            extracted = work / "dist-record" / "sboms" / f"{WHEEL[:-4]}.{name.rsplit('/', 1)[1]}"
             assert extracted.read_bytes() == archive.read(name)
     fake = tmp_path / "gh"
     fake.write_text('#!/bin/sh\n[ "$2" = view ] && exit 1\necho "$@" >> "$GH_LOG"\n')
@@ -472,7 +543,7 @@ def test_the_release_jobs_take_over_only_what_the_build_made(project: Path, tmp_
     assert create.startswith("release create v0.1.0 --verify-tag")
     attached = upload_call.split()[4:]
     assert sorted(Path(name).name for name in attached) == sorted(
-        [WHEEL, SDIST, RECORD, "SHA256SUMS", *(path.name for path in (dist / "sboms").iterdir())]
+        [WHEEL, SDIST, RECORD, "SHA256SUMS", *(path.name for path in (work / "dist-record" / "sboms").iterdir())]
     )
     assert all((work / name).is_file() for name in attached)
 
@@ -485,7 +556,7 @@ def test_publish_refuses_a_dist_the_build_did_not_make(project: Path, tmp_path: 
     wheel = (dist / WHEEL).read_bytes()
     (dist / WHEEL).write_bytes(wheel[:-1] + bytes([wheel[-1] ^ 1]))
     output = nox_fails(work, *publish, **credentials())
-    assert f"dist/ is not the one build recorded in dist/{RECORD}: {WHEEL}: changed since that build" in output
+    assert f"dist/ is not the one build recorded in dist-record/{RECORD}: {WHEEL}: changed since that build" in output
     (dist / WHEEL).write_bytes(wheel)
     (dist / SDIST).unlink()
     assert f"{SDIST}: in the record, missing from dist/" in nox_fails(work, *publish, **credentials())
@@ -495,8 +566,8 @@ def test_publish_refuses_a_dist_the_build_did_not_make(project: Path, tmp_path: 
     assert "my_go_tool-0.1.0-py3-none-any.whl: not made by that build" in output
     assert "twine check" not in output  # refused before twine ran
     (dist / "my_go_tool-0.1.0-py3-none-any.whl").unlink()
-    (dist / RECORD).unlink()
-    assert "dist/ has no build record (BUILD.json)" in nox_fails(work, *publish, **credentials())
+    (work / "dist-record" / RECORD).unlink()
+    assert "dist/ has no build record (dist-record/BUILD.json)" in nox_fails(work, *publish, **credentials())
 
 
 def test_check_version_refuses_what_a_failed_uv_build_left(project: Path, tmp_path: Path) -> None:
@@ -521,13 +592,14 @@ def test_the_record_names_the_commit_and_check_version_wants_it(project: Path, t
     in the build are refused by check-version (and publish)."""
     work = copy_of(project, tmp_path / "work")
     shutil.rmtree(work / "dist")
+    shutil.rmtree(work / ".git")  # a repository of its own, tagged below
     git(work, "init", "-q", "-b", "main")
     git(work, "add", "-A")
     git(work, "commit", "-q", "-m", "release")
     first = git(work, "rev-parse", "HEAD")
     built = nox_ok(work, "-s", "wheels", "--", "linux/amd64")
-    assert f"dist/{RECORD}: 2 artifacts, built from commit {first}, nothing uncommitted" in built
-    assert json.loads((work / "dist" / RECORD).read_text())["source"]["git-commit"] == first
+    assert f"dist-record/{RECORD}: 2 artifacts, built from commit {first}, nothing uncommitted" in built
+    assert json.loads((work / "dist-record" / RECORD).read_text())["source"]["git-commit"] == first
     git(work, "tag", "v0.1.0")
     assert "all say 0.1.0" in nox_ok(work, "-s", "check-version", "--", "v0.1.0")
     (work / "README.md").write_text((work / "README.md").read_text() + "\nMore.\n")
@@ -544,3 +616,8 @@ def test_the_record_names_the_commit_and_check_version_wants_it(project: Path, t
     nox_ok(work, "-s", "wheels", "--", "linux/amd64")
     output = nox_fails(work, "-s", "check-version")
     assert f"dist/ was built from commit {second} with uncommitted changes: README.md" in output
+    # a Go setting that changes the binary, committed tree or not, is named
+    git(work, "checkout", "README.md")
+    nox_ok(work, "-s", "wheels", "--", "linux/amd64", GOFLAGS="-tags=extra")
+    output = nox_fails(work, "-s", "check-version")
+    assert "dist/ was built with Go settings that change the binary: GOFLAGS='-tags=extra'" in output

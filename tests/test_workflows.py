@@ -242,7 +242,13 @@ def test_release_and_ci_call_the_one_build(rendered: Path) -> None:
     runs = {step.get("id"): step.get("run") for step in wheels["steps"]}
     assert runs["checksums"] == "nox -s checksums"
     (upload,) = [step for step in wheels["steps"] if step.get("uses", "").startswith("actions/upload-artifact@")]
-    assert upload["with"]["path"].split() == ["dist/*.whl", "dist/*.tar.gz", "dist/BUILD.json", "dist/SHA256SUMS"]
+    # distributions in dist/, the record beside it (twine takes every file in dist/)
+    assert upload["with"]["path"].split() == [
+        "dist/*.whl",
+        "dist/*.tar.gz",
+        "dist-record/BUILD.json",
+        "dist-record/SHA256SUMS",
+    ]
     runners = {entry["runner"] for entry in build["jobs"]["smoke"]["strategy"]["matrix"]["include"]}
     assert runners == {"ubuntu-latest", "ubuntu-24.04-arm", "macos-latest", "macos-15-intel", "windows-latest"}
     assert set(build["jobs"]) == {"wheels", "smoke", "smoke-musl"}
@@ -279,8 +285,29 @@ def test_release_jobs_check_what_they_downloaded_first(rendered: Path) -> None:
     check, attest, upload = "nox -s checksums -- --check", "actions/attest-build-provenance", "nox -s publish"
     assert order[-3:] == [check, attest, f"{upload} -- --attestations"]
     (step,) = [step for step in publish if step.get("uses", "").startswith(f"{attest}@")]
-    assert step["with"] == {"subject-checksums": "dist/SHA256SUMS"}
+    assert step["with"] == {"subject-checksums": "dist-record/SHA256SUMS"}
     assert step["uses"] == f"{attest}@96278af6caaf10aea03fd8d33a09a777ca52d62f"
+
+
+def test_the_release_jobs_gate_strictly(rendered: Path) -> None:
+    """The release passes only a build the strict gate vouches for: check-version and
+    publish run `verify --strict` (HEAD and tag, nothing uncommitted, Go's defaults,
+    every target) before anything else."""
+    jobs = workflow(rendered, "release.yml")["jobs"]
+    runs = {step.get("run", "") for job in jobs.values() for step in job.get("steps", [])}
+    assert {"nox -s check-version", "nox -s publish -- --attestations"} <= runs
+    sessions = {
+        node.name: node
+        for node in ast.parse((rendered / "noxfile.py").read_text()).body
+        if isinstance(node, ast.FunctionDef)
+    }
+    for name in ("check_version", "publish"):
+        gates = [
+            [arg.value for arg in call.args[1:] if isinstance(arg, ast.Constant)]
+            for call in ast.walk(sessions[name])
+            if isinstance(call, ast.Call) and getattr(call.func, "id", None) == "gate"
+        ]
+        assert gates and gates[0][:2] == ["verify", "--strict"], (name, gates)
 
 
 def test_workflows_call_sessions_the_noxfile_has(rendered: Path) -> None:

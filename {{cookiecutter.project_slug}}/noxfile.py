@@ -269,8 +269,10 @@ def is_tag_of(tag: str, version: str) -> bool:
         return False
 
 
-# The plugin's release gate reads back the build record (dist/BUILD.json) its `build`
-# wrote: `verify` (dist/ is that one build, of this version), `checksums`, `sboms`.
+# The plugin's release gate reads back the build record (dist-record/BUILD.json) its
+# `build` wrote: `verify` (dist/ is that one build, of this version), `checksums`, `sboms`.
+# dist/ holds distributions only, so `twine upload dist/*` works; the record, SHA256SUMS
+# and the SBOMs go beside it, into dist-record/.
 # The copy in build-plugin/ needs only packaging (and tomli before 3.11): nox's own
 # Python runs it, so checksums and sboms need no venv. The PyPI release is not in nox's
 # Python: with it, those sessions get a venv to install it into.
@@ -295,6 +297,20 @@ def gate(session: nox.Session, command: str, *args: str) -> None:
     # session's own packages (smoke's tests, publish's twine) stay as their lock has them.
     install_lock(session, "build", ["hatch-go-binary"], only=GATE_NEEDS)
     session.run("python", "-m", "hatch_go_binary", command, *args)
+
+
+def gate_options(posargs: list[str]) -> tuple[list[str], list[str]]:
+    """POSARGS split into the release gate's `--allow-missing TARGET` (targets left out of
+    this release on purpose) and the rest."""
+    gate_args, rest, args = [], [], iter(posargs)
+    for arg in args:
+        if arg == "--allow-missing":
+            gate_args += [arg, next(args, "")]
+        elif arg.startswith("--allow-missing="):
+            gate_args.append(arg)
+        else:
+            rest.append(arg)
+    return gate_args, rest
 
 
 def dist_files() -> list[Path]:
@@ -341,9 +357,11 @@ def smoke(session: nox.Session) -> None:
 
 @nox.session(name="check-version", default=False)
 def check_version(session: nox.Session) -> None:
-    """Fail unless the tag, pyproject.toml, dist/ (one build of HEAD) and `--version` agree."""
+    """Fail unless the tag, pyproject.toml, dist/ (one build of HEAD, every target) and
+    `--version` agree (`-- vX.Y.Z --allow-missing linux/386` to leave a target out)."""
     version = release_version(session)
-    tag = session.posargs[0] if session.posargs else None
+    allowed, rest = gate_options(session.posargs)
+    tag = rest[0] if rest else None
     if tag is None and os.environ.get("GITHUB_REF_TYPE") == "tag":
         tag = os.environ.get("GITHUB_REF_NAME")
     if tag is None:
@@ -356,7 +374,7 @@ def check_version(session: nox.Session) -> None:
             f"set it there and commit, then move the tag: `git tag -d {tag} && git push "
             f"origin :refs/tags/{tag}`, `git tag vX.Y.Z && git push origin vX.Y.Z`"
         )
-    gate(session, "verify", "--strict", *(["--tag", tag] if tag else []))
+    gate(session, "verify", "--strict", *(["--tag", tag] if tag else []), *allowed)
     wheel = install_host_wheel(session)
     linked = SETTINGS.get("version-variable", "main.version") != ""
     if not linked:
@@ -381,20 +399,21 @@ def check_version(session: nox.Session) -> None:
 
 @nox.session(venv_backend=GATE_BACKEND, default=False)
 def checksums(session: nox.Session) -> None:
-    """Write dist/SHA256SUMS (`sha256sum -c` reads it); `-- --check` verifies dist/ by it."""
+    """Write dist-record/SHA256SUMS (`sha256sum -c` reads it); `-- --check` verifies dist/ by it."""
     gate(session, "checksums", *session.posargs)
 
 
 @nox.session(venv_backend=GATE_BACKEND, default=False)
 def sboms(session: nox.Session) -> None:
-    """Copy the wheels' and the sdist's SBOMs to dist/sboms/, named after their artifact."""
+    """Copy the wheels' and the sdist's SBOMs to dist-record/sboms/, named after their artifact."""
     gate(session, "sboms", *session.posargs)
 
 
 @nox.session(default=False)
 def publish(session: nox.Session) -> None:
     """twine check, then twine upload what the index lacks (`-- -r testpypi`, twine's options)."""
-    gate(session, "verify", "--strict")
+    allowed, twine_args = gate_options(session.posargs)  # `-- --allow-missing linux/386`
+    gate(session, "verify", "--strict", *allowed)
     # twine and pypi-attestations with all they import, and nothing else (but, with the
     # plugin's PyPI release, the gate's three pins from build.txt): this session holds
     # the upload credentials, and in CI the OIDC identity.
@@ -403,7 +422,7 @@ def publish(session: nox.Session) -> None:
     # holds with other bytes and sends only what it lacks, so a re-run resumes.
     env = {} if PLUGIN_FROM_PYPI else {"PYTHONPATH": str(Path("build-plugin").resolve())}
     args = ["--prog", "nox -s publish", *([] if session.interactive else ["--non-interactive"])]
-    session.run("python", "-m", "hatch_go_binary", "upload", *args, *session.posargs, env=env)
+    session.run("python", "-m", "hatch_go_binary", "upload", *args, *twine_args, env=env)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -52,7 +53,7 @@ def test_build_outputs_are_no_change_even_where_git_does_not_ignore_them(checkou
     git(checkout, "add", ".gitignore")
     git(checkout, "commit", "-q", "-m", "empty .gitignore")
     outputs = ("build/go/linux_amd64/tool", "build/audit/ab12", "build/matrix-x1/a.whl")
-    for output in (*outputs, "dist/a.whl", ".nox/x/y"):
+    for output in (*outputs, "dist/a.whl", "dist-record/BUILD.json", ".nox/x/y"):
         (checkout / output).parent.mkdir(parents=True, exist_ok=True)
         (checkout / output).write_text("made by a build")
     (checkout / "build" / "package").mkdir()
@@ -94,16 +95,20 @@ def staged_files(folder: Path) -> dict[str, Path]:
 
 def test_outside_git_the_sdist_digest_names_the_source(tmp_path: Path) -> None:
     staged = staged_files(tmp_path / "staged")
-    record = matrix.build_record(staged, None, None)
+    record = matrix.build_record(staged, None, None, no_git="git is not installed here")
     digests = {path.name: matrix.sha256_of(path) for path in staged.values()}
-    assert record["source"] == {"git-commit": None, "sdist-sha256": digests["tool-1.0.tar.gz"]}
+    assert record["source"] == {
+        "git-commit": None,
+        "sdist-sha256": digests["tool-1.0.tar.gz"],
+        "no-git": "git is not installed here",  # verify --strict says why it is unknown
+    }
     assert [(entry["file"], entry["sha256"], entry["target"]) for entry in record["artifacts"]] == [
         ("tool-1.0-py3-none-any.whl", digests["tool-1.0-py3-none-any.whl"], "linux/amd64"),
         ("tool-1.0.tar.gz", digests["tool-1.0.tar.gz"], "sdist"),
     ]
     # the same files always give the same record: no time, no folder in it
     elsewhere = staged_files(tmp_path / "elsewhere")
-    assert matrix.build_record(elsewhere, None, None) == record
+    assert matrix.build_record(elsewhere, None, None, no_git="git is not installed here") == record
 
 
 def test_a_tree_that_changed_during_the_build_counts_as_dirty(tmp_path: Path) -> None:
@@ -115,24 +120,72 @@ def test_a_tree_that_changed_during_the_build_counts_as_dirty(tmp_path: Path) ->
 
 
 def test_the_new_record_replaces_the_old_one_last(tmp_path: Path) -> None:
-    out = tmp_path / "dist"
+    out, records = tmp_path / "dist", tmp_path / "dist-record"
     out.mkdir()
+    records.mkdir()
     (out / "tool-0.9.tar.gz").write_bytes(b"old")
-    (out / matrix.RECORD).write_text('{"old": true}')
+    (records / matrix.RECORD).write_text('{"old": true}')
+    (records / matrix.SUMS).write_text("sums of the old set\n")
     (out / "notes.txt").write_text("kept")
     staged = staged_files(tmp_path / "staged")
     record = matrix.build_record(staged, None, None)
     matrix.replace_artifacts(out, staged, record)
+    # dist/ holds distributions only (and what was there before): twine takes all of it
     assert sorted(path.name for path in out.iterdir()) == [
-        matrix.RECORD,
         "notes.txt",
         "tool-1.0-py3-none-any.whl",
         "tool-1.0.tar.gz",
     ]
-    assert json.loads((out / matrix.RECORD).read_text()) == record
+    assert [path.name for path in records.iterdir()] == [matrix.RECORD]
+    assert json.loads((records / matrix.RECORD).read_text()) == record
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["dist", "dist-record", "staged"]
+    # what an earlier hatch-go-binary wrote into dist/ goes: twine would take it
+    for earlier in (matrix.RECORD, matrix.SUMS, "sboms/tool.cyclonedx.json"):
+        (out / earlier).parent.mkdir(exist_ok=True)
+        (out / earlier).write_text("written into dist/ by a development build")
+    matrix.replace_artifacts(out, staged_files(tmp_path / "later"), record)
+    assert sorted(path.name for path in out.iterdir()) == [
+        "notes.txt",
+        "tool-1.0-py3-none-any.whl",
+        "tool-1.0.tar.gz",
+    ]
     # artifacts without a record (an unaudited build) leave none behind
     matrix.replace_artifacts(out, staged_files(tmp_path / "again"))
-    assert not (out / matrix.RECORD).exists()
+    assert not (records / matrix.RECORD).exists()
+
+
+def test_a_full_disk_while_copying_leaves_the_old_set_whole(tmp_path: Path, monkeypatch) -> None:
+    """The staging folder on another file system than dist/: the artifacts are copied, and
+    the disk fills up half-way through. dist/ and its record stay as they were."""
+    out, records = tmp_path / "dist", tmp_path / "dist-record"
+    old = staged_files(out)
+    old_record = matrix.build_record(old, None, None)
+    records.mkdir()
+    (records / matrix.RECORD).write_text(json.dumps(old_record))
+    before = {path.name: path.read_bytes() for path in out.iterdir()}
+    staged = staged_files(tmp_path / "staged")
+    for path in staged.values():
+        path.write_bytes(b"new " + path.read_bytes())
+    copies, copyfile = [], shutil.copyfile
+
+    def cross_device(source, destination):
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    def copy_until_full(source, destination, **kwargs):
+        copies.append(source)
+        if len(copies) == 2:
+            Path(destination).write_bytes(b"trunc")  # what a full disk leaves
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return copyfile(source, destination, **kwargs)
+
+    monkeypatch.setattr(os, "rename", cross_device)  # shutil.move then copies
+    monkeypatch.setattr(shutil, "copyfile", copy_until_full)
+    with pytest.raises(OSError, match="No space left"):
+        matrix.replace_artifacts(out, staged, matrix.build_record(staged, None, None))
+    assert {path.name: path.read_bytes() for path in out.iterdir()} == before
+    assert json.loads((records / matrix.RECORD).read_text()) == old_record
+    # nothing half-copied is left beside dist/
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["dist", "dist-record", "staged"]
 
 
 def test_only_this_distributions_files_are_replaced(tmp_path: Path) -> None:

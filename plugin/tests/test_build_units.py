@@ -730,3 +730,39 @@ def test_the_cpu_level_is_pinned_whatever_the_environment_says(
     monkeypatch.setenv(variable, "v9000")
     env = build.go_environment(settings(), "linux/amd64", "/usr/bin/go", tmp_path)
     assert env[variable] == wanted
+
+
+def test_killed_builds_staging_folders_are_removed_and_running_ones_kept(
+    project: Path, capsys, monkeypatch
+) -> None:
+    """A killed build leaves build/matrix-<pid>-*: the next build removes it once that
+    process is gone (or the folder is older than any build), never a running build's."""
+    finished = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    dead = int(finished.stdout)  # a pid no process holds now
+    staging = project / "build"
+    folders = {
+        "killed": staging / f"matrix-{dead}-ab12cd",
+        "running": staging / f"matrix-{os.getpid()}-ef34gh",  # a build still at work
+        "older-plugin": staging / "matrix-ij56kl",  # no pid in its name: kept while recent
+        "long-ago": staging / "matrix-mn78op",
+    }
+    for folder in folders.values():
+        (folder / "tool-1.0.tar.gz").parent.mkdir(parents=True)
+        (folder / "tool-1.0.tar.gz").write_bytes(b"half")
+    long_ago = folders["long-ago"].stat().st_mtime - build.STALE_AFTER - 60
+    os.utime(folders["long-ago"], (long_ago, long_ago))
+    seen = []
+
+    def build_all(jobs: list[str], out: Path, workers: int, on_built=None):
+        seen.append(out.name)
+        return {}, {"linux/amd64": "it broke"}
+
+    monkeypatch.setattr(matrix, "build_all", build_all)
+    assert matrix.main(["linux/amd64", "--no-sdist", "--no-audit"]) == 1
+    capsys.readouterr()
+    assert sorted(path.name for path in staging.iterdir()) == sorted(
+        folders[name].name for name in ("running", "older-plugin")
+    )
+    assert seen[0].startswith(f"matrix-{os.getpid()}-")  # its own folder names its process

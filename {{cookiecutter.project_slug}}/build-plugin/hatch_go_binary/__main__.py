@@ -10,11 +10,12 @@ commands:
   audit   check wheels' tags against their binaries, and PyPI's upload rules
   requirements
           print what `build` needs installed besides hatchling, one per line
-  verify  check that dist/ is the one build its BUILD.json records, of pyproject.toml's
-          version (--strict: of HEAD and --tag, with nothing uncommitted)
+  verify  check that dist/ is the one build dist-record/BUILD.json records, of
+          pyproject.toml's version (--strict: of HEAD and --tag, with nothing
+          uncommitted, Go's default settings and every target)
   checksums
-          write dist/SHA256SUMS for the verified dist/ (--check: verify dist/ by it)
-  sboms   copy the wheels' and the sdist's SBOMs to dist/sboms/
+          write dist-record/SHA256SUMS for the verified dist/ (--check: verify dist/ by it)
+  sboms   copy the wheels' and the sdist's SBOMs to dist-record/sboms/
   upload  twine check dist/, then twine upload what the index lacks, refusing files it
           holds with other bytes (--index-url, --attestations; other options go to twine)
 """

