@@ -293,7 +293,7 @@ def test_the_release_jobs_gate_strictly(rendered: Path) -> None:
     """The release passes only a build the strict gate vouches for: check-version and
     publish run `verify --strict` (HEAD and tag, nothing uncommitted, Go's defaults,
     every target) before anything else."""
-    jobs = workflow(rendered, "release.yml")["jobs"]
+    jobs = workflow(rendered, names(rendered)[2])["jobs"]
     runs = {step.get("run", "") for job in jobs.values() for step in job.get("steps", [])}
     assert {"nox -s check-version", "nox -s publish -- --attestations"} <= runs
     sessions = {
@@ -480,7 +480,7 @@ def test_every_install_in_the_sessions_is_from_a_hashed_lock(rendered: Path) -> 
     # the wheel `nox -s tests` just built; dist/'s own wheel, from nowhere else
     assert others == [
         "session.install(reinstall_flag(session), '--no-deps', str(wheel))",
-        "session.install(reinstall_flag(session), *only_dist, f'{DISTRIBUTION}=={VERSION}')",
+        "session.install(reinstall_flag(session), *only_dist, f'{DISTRIBUTION}=={version}')",
     ]
     assert 'only_dist = ["--no-index", "--find-links", "dist", "--only-binary", ":all:", "--no-deps"]' in noxfile
     # no install behind nox's back: pip, uv pip, uv build without hash-checked build deps
