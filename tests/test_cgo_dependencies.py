@@ -139,7 +139,7 @@ def test_a_macos_framework_zig_lacks_stops_the_build_in_one_sentence(template: P
     sentence = (
         "go build for darwin/arm64 stopped: the C code of example.com/sqlite-scan includes "
         "<CFNetwork/CFNetwork.h>, a header of Apple's CFNetwork framework, which only a macOS SDK "
-        "has and zig ships no macOS SDK; either leave macOS out with `targets = ["
+        "has and zig has none; either leave macOS out with `targets = ["
     )
     assert sentence in output, output[-4000:]
     assert "set GO_WHEEL_MACOS_SDK to the folder of a macOS SDK" in output

@@ -197,17 +197,15 @@ def missing_header_message(stderr: str, target: str, settings: Settings) -> str 
     package = _package_before(stderr, match.start())
     who = f"the C code of {package}" if package else "the C code"
     if header:
-        what = f"{who} includes <{header}>"
+        what = f"{who} includes <{header}>,"
         if framework:
-            what += f", a header of Apple's {framework} framework,"
+            what += f" a header of Apple's {framework} framework,"
     else:
         what = f"{who} links Apple's {framework} framework,"
     if goos == "darwin":
         darwin = [known for known in settings.targets if known.startswith("darwin/")]
         sdk = os.environ.get(MACOS_SDK_VARIABLE)
-        found_in = (
-            f"the SDK at {MACOS_SDK_VARIABLE}={sdk} lacks it" if sdk else ("zig ships no macOS SDK")
-        )
+        found_in = f"the SDK at {MACOS_SDK_VARIABLE}={sdk} lacks it" if sdk else "zig has none"
         return (
             f"go build for {target} stopped: {what} which only a macOS SDK has and {found_in}; "
             f"either leave macOS out with `{_targets_edit(settings, darwin or [target])}` in "
