@@ -313,6 +313,12 @@ BAD_VALUES = [
     ("version-variable", "main.", {}, '"main."', "name the Go string variable"),
     ("version-variable", "main.1x", {}, '"main.1x"', "name the Go string variable"),
     ("version-variable", "main.version=1", {}, '"main.version=1"', '"" links none'),
+    ("cgo-cflags", "-O3", {"cgo": True}, '"-O3"', "must be a list of strings"),
+    ("cgo-cflags", ["-DX"], {}, '["-DX"]', "without cgo = true it does nothing"),
+    ("cgo-ldflags", [1], {"cgo": True}, "[1]", "must be a list of strings"),
+    ("cgo-ldflags", ["-lz"], {"cgo": False}, '["-lz"]', "or set cgo = true"),
+    ("cgo-per-target", ["-DX"], {"cgo": True}, '["-DX"]', "must be a table of GOOS or target"),
+    ("cgo-per-target", {"linux": {}}, {}, '{"linux": {}}', "without cgo = true"),
 ]
 
 

