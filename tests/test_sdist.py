@@ -27,6 +27,9 @@ def add_greet_package(project: Path) -> None:
     (project / "pkg" / "greet").mkdir(parents=True)
     greet_go = f'// Package greet says hello.\npackage greet\n\nfunc Hello() string {{ return "{GREETING}" }}\n'
     (project / "pkg" / "greet" / "greet.go").write_text(greet_go)
+    # a file for another system: `go list` here would not name it, the sdist must carry it
+    windows_go = '//go:build windows\n\npackage greet\n\nconst newline = "\\r\\n"\n'
+    (project / "pkg" / "greet" / "greet_windows.go").write_text(windows_go)
     main = project / "cmd" / "my-go-tool" / "main.go"
     text = main.read_text().replace('import (\n\t"os"\n', f'import (\n\t"fmt"\n\t"os"\n\n\t"{MODULE}/pkg/greet"\n')
     greet = '\tif len(os.Args) == 2 && os.Args[1] == "greet" {\n\t\tfmt.Println(greet.Hello())\n\t\treturn\n\t}\n'
@@ -58,7 +61,8 @@ def test_a_new_top_level_package_ships_and_builds_without_go(template: Path, tmp
     add_greet_package(project)
     sdist = uv_build(project, tmp_path / "sdist", "--sdist")
     with tarfile.open(sdist) as archive:
-        assert "my_go_tool-0.1.0/pkg/greet/greet.go" in archive.getnames()
+        names = archive.getnames()
+    assert {"my_go_tool-0.1.0/pkg/greet/greet.go", "my_go_tool-0.1.0/pkg/greet/greet_windows.go"} <= set(names)
     done = wheel_from_sdist(sdist, tmp_path / "wheel", without_go())
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     (wheel,) = (tmp_path / "wheel").glob("*.whl")
