@@ -2,7 +2,7 @@
 
 hatchling puts every file of the project in the sdist but those .gitignore and the
 sdist's `exclude` name, so a new Go package, vendor/, an embedded file or a file for
-another system ships without anyone listing it. Two cases that cannot catch:
+another system ships without anyone listing it. What that cannot catch:
 - a go.mod `replace` to a folder outside the project, which no sdist can carry:
   refused when the sdist is built (refuse_outside_replaces, from go.mod's text, as the
   sdist needs no Go);
