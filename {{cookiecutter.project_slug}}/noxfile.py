@@ -225,9 +225,14 @@ def wheels(session: nox.Session) -> None:
     plugin = ["python", "-m", "hatch_go_binary"]
     needed = session.run(*plugin, "requirements", "--audit", "--dist-checks", silent=True, env=env)
     check_lock(session, "build", needed.split())
+    # The build then makes one wheel from the sdist, isolated and with no Go on PATH, as
+    # `pip install <sdist>` does: with uv, and only build.txt's hashed pins.
+    install_lock(session, "test", ["uv"], only=["uv"])
     # Only a complete, audited set replaces what dist/ held; build/audit remembers the
     # files that passed, so unchanged ones are not checked again.
-    session.run(*plugin, "build", "--out", "dist", "--dist-checks", *session.posargs, env=env)
+    lock = str(LOCKS / "build.txt")
+    build = ["build", "--out", "dist", "--dist-checks", "--build-constraint", lock]
+    session.run(*plugin, *build, *session.posargs, env=env)
 
 
 # --- Releasing: smoke, check-version, checksums, sboms, publish (PACKAGING.md: "Releasing") ---

@@ -8,6 +8,7 @@ what that binary holds (PEP 770), read from the binary itself.
 Enabled for the sdist target too, the hook adds sboms/<name>.cyclonedx.json to the
 sdist, from go.mod and go.sum: building an sdist needs no Go. The source holds every
 command, so that SBOM is one, named after the distribution ([project] name, normalized).
+A go.mod `replace` to a folder outside the project stops the sdist (sdist.py).
 
 Which platform: the host's, or $GO_WHEEL_TARGET in Go's spelling (linux/arm64).
 """
@@ -22,7 +23,7 @@ from typing import Any
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-from hatch_go_binary import buildinfo, sbom, tags, toolchain, wheelzip
+from hatch_go_binary import buildinfo, sbom, sdist, tags, toolchain, wheelzip
 from hatch_go_binary.build import Binary, Built, build_binaries
 from hatch_go_binary.config import Settings, check_hook_table, read_settings
 from hatch_go_binary.errors import BuildError
@@ -116,6 +117,7 @@ class GoBinaryBuildHook(BuildHookInterface):
     def _add_sdist_sbom(self, build_data: dict[str, Any]) -> None:
         """sboms/<name>.cyclonedx.json in the sdist, through hatchling's force_include."""
         go_mod, go_sum = read_go_files(Path(self.root))
+        sdist.refuse_outside_replaces(Path(self.root), go_mod)
         document = sbom.sdist_sbom(
             name=self.metadata.core.raw_name,
             version=self.metadata.version,

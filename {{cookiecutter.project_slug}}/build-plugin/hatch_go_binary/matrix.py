@@ -36,6 +36,7 @@ from hatch_go_binary.audit import sha256_of
 from hatch_go_binary.build import STALE_AFTER
 from hatch_go_binary.config import Settings, load_pyproject, read_settings
 from hatch_go_binary.errors import BuildError
+from hatch_go_binary.sdist import check_wheel_builds
 from hatch_go_binary.toolchain import (
     DEFLATE_PLATFORMS,
     DEFLATE_REQUIREMENT,
@@ -361,6 +362,16 @@ def parse_args(argv: list[str] | None, parser: argparse.ArgumentParser) -> argpa
         help="builds at once (default: $GO_WHEEL_JOBS, else 0: one per CPU)",
     )
     parser.add_argument("--no-sdist", action="store_true", help="build wheels only")
+    parser.add_argument(
+        "--no-sdist-check",
+        action="store_true",
+        help="skip building a host wheel from the sdist (isolated, no Go on PATH)",
+    )
+    parser.add_argument(
+        "--build-constraint",
+        type=Path,
+        help="hashed pins for that isolated build's environment (uv's --build-constraint)",
+    )
     parser.add_argument("--no-audit", action="store_true", help="skip the wheel audit")
     parser.add_argument(
         "--dist-checks", action="store_true", help="also run twine check and check-wheel-contents"
@@ -410,6 +421,8 @@ def main(argv: list[str] | None = None) -> int:
             f"--jobs or GO_WHEEL_JOBS is {options.jobs!r}: give the number of builds to run "
             "at once, such as 1, or 0 for one per CPU"
         )
+    if options.build_constraint is not None and not options.build_constraint.is_file():
+        parser.error(f"--build-constraint {options.build_constraint}: no such file")
     root = Path.cwd()
     try:
         settings = read_settings(load_pyproject(root), root)
@@ -449,6 +462,12 @@ def main(argv: list[str] | None = None) -> int:
             )
             return 1
         staged = {job: staging / name for job, name in built.items()}
+        if SDIST in staged and not options.no_sdist_check:
+            try:
+                check_wheel_builds(staged[SDIST], settings, options.build_constraint)
+            except BuildError as error:
+                print(f"\n{error}\n\n{options.out}/ was left as it was.", file=sys.stderr)
+                return 1
         if run is not None and not run.finish():
             print(
                 f"\nThe audit failed ({', '.join(run.failures)}): {options.out}/ was left as "
