@@ -160,6 +160,36 @@ def test_a_host_outside_the_targets_checks_the_first_target(
     assert env["GO_WHEEL_TARGET"] == "linux/amd64"
 
 
+def test_an_sdist_that_built_before_is_not_built_again(
+    tmp_path: Path, monkeypatch, frontend_run
+) -> None:
+    """A rebuild with nothing changed makes the same sdist bytes: one isolated build is
+    enough; other bytes, or other pins, are checked again."""
+    monkeypatch.setattr(sdist.tags, "host_target", lambda: "linux/amd64")
+    archive, constraint, passed = (
+        tmp_path / "demo-1.0.tar.gz",
+        tmp_path / "build.txt",
+        tmp_path / "passed",
+    )
+    archive.write_bytes(b"the sdist")
+    constraint.write_text("hatchling==1.28.0 --hash=sha256:00\n", encoding="utf-8")
+    for _ in range(2):
+        sdist.check_wheel_builds(archive, settings(tmp_path), constraint, passed)
+    assert len(frontend_run.calls) == 1
+    archive.write_bytes(b"the sdist, edited")
+    sdist.check_wheel_builds(archive, settings(tmp_path), constraint, passed)
+    constraint.write_text("hatchling==1.28.1 --hash=sha256:11\n", encoding="utf-8")
+    sdist.check_wheel_builds(archive, settings(tmp_path), constraint, passed)
+    assert len(frontend_run.calls) == 3
+    assert len(list(passed.iterdir())) == 1  # the newest pass alone
+    frontend_run.fails = True  # a failure remembers nothing
+    archive.write_bytes(b"the sdist, broken")
+    with pytest.raises(BuildError):
+        sdist.check_wheel_builds(archive, settings(tmp_path), constraint, passed)
+    with pytest.raises(BuildError):
+        sdist.check_wheel_builds(archive, settings(tmp_path), constraint, passed)
+
+
 def test_a_failed_check_says_what_is_likely_missing(
     tmp_path: Path, monkeypatch, frontend_run
 ) -> None:
@@ -189,7 +219,7 @@ def test_the_matrix_keeps_nothing_when_the_sdist_does_not_build(
     monkeypatch.chdir(root)
     checked = []
 
-    def broken(path, settings, constraint):
+    def broken(path, settings, constraint, passed):
         checked.append((path.name, constraint))
         raise BuildError("the sdist does not build: (what the build said)")
 

