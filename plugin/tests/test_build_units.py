@@ -43,6 +43,7 @@ def go_split(flags: str) -> list[str]:
 def settings(**table: Any) -> Settings:
     """Settings of a project named tool, TABLE's keys spelt with _ for -."""
     table = {key.replace("_", "-"): value for key, value in table.items()}
+    table.setdefault("version-variable", "main.version")  # what the build finds in most tools
     parsed = {"project": {"name": "tool"}, "tool": {"hatch-go-binary": table}}
     return read_settings(parsed, Path("no-such-root"))
 

@@ -46,7 +46,8 @@ def test_defaults_without_the_table(tmp_path: Path) -> None:
     assert settings.linux_libc == "musl"
     assert settings.glibc is None
     assert settings.ldflags == ()
-    assert settings.version_variable == "main.version"
+    assert settings.version_variable is None  # found in the sources at build time
+    assert settings.buildvcs is False
     assert dict(settings.pins) == DEFAULT_PINS
 
 
@@ -132,6 +133,7 @@ def test_a_project_without_a_name_must_set_command(tmp_path: Path) -> None:
             id="var-import-path",
         ),
         pytest.param("version-variable", "", "version_variable", "", id="var-empty-links-none"),
+        pytest.param("buildvcs", True, "buildvcs", True, id="buildvcs"),
     ],
 )
 def test_good_values(tmp_path: Path, key: str, value: Any, attribute: str, expected: Any) -> None:
@@ -297,6 +299,7 @@ BAD_VALUES = [
     ("ldflags", [["-s"]], {}, '[["-s"]]', "must be a list of strings"),
     ("ldflags", [A_DATE], {}, "2024-01-02", "must be a list of strings"),
     ("version-variable", 1, {}, "1", "must be a string"),
+    ("buildvcs", "yes", {}, '"yes"', "must be true or false"),
     ("version-variable", "version", {}, '"version"', "name the Go string variable"),
     ("version-variable", "main.", {}, '"main."', "name the Go string variable"),
     ("version-variable", "main.1x", {}, '"main.1x"', "name the Go string variable"),

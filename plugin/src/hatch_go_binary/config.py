@@ -54,8 +54,9 @@ class Settings:
     targets: tuple[str, ...]
     linux_libc: str
     ldflags: tuple[str, ...]
-    version_variable: str
+    version_variable: str | None  # None: found in the sources at build time
     pins: Mapping[str, str]
+    buildvcs: bool = False  # Go stamps the main module's version from the git tag
 
     @property
     def command(self) -> str:
@@ -229,8 +230,10 @@ def _linux_libc(table: Mapping[str, Any], cgo: bool) -> str:
     return libc
 
 
-def _version_variable(table: Mapping[str, Any]) -> str:
-    variable = _string(table, "version-variable", "main.version")
+def _version_variable(table: Mapping[str, Any]) -> str | None:
+    if "version-variable" not in table:
+        return None
+    variable = _string(table, "version-variable", "")
     if variable and not _VARIABLE.fullmatch(variable):
         raise _bad(
             "version-variable",
@@ -273,6 +276,7 @@ KEYS = (
     "linux-libc",
     "ldflags",
     "version-variable",
+    "buildvcs",
 )
 
 
@@ -289,9 +293,10 @@ def read_settings(pyproject: Mapping[str, Any], root: Path) -> Settings:
                 f"{_where(key)} in pyproject.toml is not a setting of hatch-go-binary; "
                 f"{hint}the settings are {', '.join(KEYS)}"
             )
-    cgo = table.get("cgo", False)
-    if not isinstance(cgo, bool):
-        raise _bad("cgo", cgo, "must be true or false")
+    cgo, buildvcs = table.get("cgo", False), table.get("buildvcs", False)
+    for key, value in (("cgo", cgo), ("buildvcs", buildvcs)):
+        if not isinstance(value, bool):
+            raise _bad(key, value, "must be true or false")
     return Settings(
         commands=_commands(table, pyproject.get("project", {}), root),
         cgo=cgo,
@@ -300,6 +305,7 @@ def read_settings(pyproject: Mapping[str, Any], root: Path) -> Settings:
         ldflags=_strings(table, "ldflags", ()),
         version_variable=_version_variable(table),
         pins=_pins(pyproject),
+        buildvcs=buildvcs,
     )
 
 
