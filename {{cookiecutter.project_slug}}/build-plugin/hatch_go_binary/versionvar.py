@@ -9,7 +9,7 @@ target, about 0.3 s warm, where an unstripped second link for `go tool nm` costs
 and still cannot tell a constant from a variable set at run time.
 
 Without a setting, the variable is found: the one the repository's GoReleaser config
-sets to {{.Version}} with -X, then `version` or `Version` in the main package.
+sets to GoReleaser's .Version with -X, then `version` or `Version` in the main package.
 """
 
 from __future__ import annotations
@@ -28,13 +28,15 @@ GORELEASER_FILES = (
     "goreleaser.yaml",
     "goreleaser.yml",
 )
-# -X pkg.var={{.Version}}, -X=pkg.var={{ .Version }}, -X "pkg.var={{.Version}}" in ldflags.
+# -X pkg.var=, -X=pkg.var= or -X "pkg.var= followed by GoReleaser's .Version in double braces.
+# (No double braces in this file: copier renders the vendored copy as a template.)
 # A reader of these strings alone, not a YAML parser: the plugin depends on hatchling and
 # packaging only (a build hook's dependencies are installed into every build), and the
 # strings read the same whether they sit in a list, a folded string or a YAML anchor.
 _GORELEASER_X = re.compile(
     r"""-X[=\s]+["']?([A-Za-z0-9_./~+-]*[A-Za-z0-9_]\.[A-Za-z_]\w*)=\{\{\s*\.Version\s*\}\}"""
 )
+_VERSION_FIELD = "{" * 2 + ".Version" + "}" * 2  # GoReleaser's template field
 _NAMES = ("version", "Version")  # what a program calls its version, for the default
 _TOKEN = re.compile(
     r"""//[^\n]*|/\*.*?\*/|"(?:\\.|[^"\\\n])*"|`[^`]*`|'(?:\\.|[^'\\\n])*'|\n|\w+|\S""",
@@ -277,7 +279,7 @@ def choose(
     for variable in named:
         declared = find(variable, packages, root)
         if declared is not None and declared.settable:
-            return Choice(variable, f"{config} sets it to {{{{.Version}}}} with -X")
+            return Choice(variable, f"{config} sets it to {_VERSION_FIELD} with -X")
     mains = [package for package in packages if package.name == "main"]
     for package in mains:
         for declared in declared_in(package, _NAMES, root):
