@@ -158,3 +158,23 @@ def test_a_version_from_the_build_information(template: Path, tmp_path: Path) ->
 @pytest.fixture(autouse=True)
 def _go_on_path() -> None:
     go()  # the tests fetch modules with the Go on PATH, as test_existing_tool.py does
+
+
+YQ_VERSION = "github.com/mikefarah/yq/v4/cmd.Version"
+
+
+def test_a_version_no_config_sets_stops_the_build_naming_it(template: Path, tmp_path: Path) -> None:
+    """yq keeps `Version = "v4.54.3"` in its library package cmd, and neither its
+    .goreleaser.yaml nor its main package names it: the default build stops before
+    compiling, naming the candidate (the variable a library package holds is proven set
+    by actionlint's test; yq's build, at two minutes, is left out to keep CI short)."""
+    repository = released_module("github.com/mikefarah/yq/v4", "v4.54.3", tmp_path / "yq")
+    answers = {"project_name": "yq", "command_name": "yq", "version": "4.54.3"}
+    answers |= {"go_module": "github.com/mikefarah/yq/v4", "main_package": "."}
+    package_with_copier(template, repository, "v4.54.3", **answers)
+    refused = run_nox(repository, "-s", "wheels", "--", "linux/amd64")
+    said = refused.stdout + refused.stderr
+    assert refused.returncode != 0
+    assert "no version variable found for yq. Candidates in yq (.) and the packages it links from the module: " in said
+    assert f"{YQ_VERSION} (string variable, cmd/version.go)" in said
+    assert "go build linux/amd64" not in said  # refused before compiling
