@@ -202,6 +202,13 @@ def _symbol(package: Package, name: str) -> str:
     return f"main.{name}" if package.name == "main" else f"{package.import_path}.{name}"
 
 
+def _declares_maybe(source: str, names: Sequence[str]) -> bool:
+    """Whether a line of SOURCE could declare one of NAMES (a cheap test before parsing)."""
+    alternatives = "|".join(map(re.escape, names))
+    pattern = rf"^[ \t]*(?:(?:var|const)[ \t]+)?(?:\w+[ \t]*,[ \t]*)*(?:{alternatives})\b"
+    return re.search(pattern, source, re.M) is not None
+
+
 def declared_in(package: Package, names: Iterable[str], root: Path) -> list[Declared]:
     names = tuple(names)
     found = []
@@ -210,8 +217,8 @@ def declared_in(package: Package, names: Iterable[str], root: Path) -> list[Decl
             source = path.read_text(encoding="utf-8", errors="replace")
         except OSError:
             continue
-        if not any(name in source for name in names):
-            continue  # most files never name it: skip the tokenizer
+        if not _declares_maybe(source, names):
+            continue  # most files never start a line with it: skip the tokenizer
         try:
             shown = path.relative_to(root).as_posix()
         except ValueError:
