@@ -156,6 +156,56 @@ def test_a_command_without_the_version_variable_is_named(go, tmp_path: Path) -> 
     )
 
 
+CONSTANT_MAIN = """package main
+
+import "fmt"
+
+const version = "2.0"
+
+func main() { fmt.Println(version) }
+"""
+EMBEDDING_MAIN = """package main
+
+import (
+	"fmt"
+
+	"example.com/pair/lib"
+)
+
+func main() { fmt.Println(lib.Version) }
+"""
+EMBEDDED_LIB = """package lib
+
+import _ "embed"
+
+//go:embed version.txt
+var Version string
+"""
+
+
+@pytest.mark.parametrize(
+    ("main", "candidate"),
+    [
+        (CONSTANT_MAIN, "main.version (constant, cmd/alpha/main.go)"),
+        (EMBEDDING_MAIN, "example.com/pair/lib.Version (string variable, lib/lib.go)"),
+    ],
+    ids=["constant", "embedded-file"],
+)
+def test_a_binary_that_holds_the_version_elsewhere_is_refused(
+    go, tmp_path: Path, main: str, candidate: str
+) -> None:
+    """Issue 21: the version string is in the binary (a constant, an embedded file), but
+    no variable receives it; the byte search of old passed both."""
+    root = write_project(tmp_path / "pair", {"alpha": "./cmd/alpha"})
+    (root / "cmd" / "alpha" / "main.go").write_text(main, encoding="utf-8")
+    (root / "lib" / "lib.go").write_text(EMBEDDED_LIB, encoding="utf-8")
+    (root / "lib" / "version.txt").write_text("2.0", encoding="utf-8")
+    with pytest.raises(BuildError) as caught:
+        build.build_binaries(root, settings_of(root), LINUX, "2.0", lambda line: None)
+    assert str(caught.value).startswith("no version variable found for alpha. Candidates")
+    assert candidate in str(caught.value)
+
+
 BUILD_INFO_MAIN = """package main
 
 import (
