@@ -229,3 +229,17 @@ def test_packages_of_other_modules_are_not_candidates(tmp_path: Path) -> None:
         package(tmp_path, "cmd/tool", "main", "package main\n"),
     ]
     assert versionvar.candidates(packages, tmp_path) == []
+
+
+def test_with_several_goreleaser_builds_each_command_takes_the_variable_it_links(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / ".goreleaser.yaml").write_text(
+        "builds:\n"
+        f"  - main: ./cmd/other\n    ldflags: -X {MODULE}/internal/other.Version={{{{.Version}}}}\n"
+        f"  - main: ./cmd/tool\n    ldflags: -X {VAR}={{{{.Version}}}}\n"
+    )
+    packages = tool(
+        tmp_path, 'package main\n\nvar version = "dev"\n', "package build\n\nvar Version string\n"
+    )
+    assert choose(tmp_path, packages).variable == VAR

@@ -4,12 +4,16 @@ The linker's -X silently does nothing when the variable does not exist, is a con
 sits in a package the command does not link, or is set by code at run time (which
 overwrites it); it refuses only a variable of another type. So before each build the
 variable is looked up in the Go files of the packages the command links, as `go list`
-sees them for the target (build constraints applied): one `go list` per command and
-target, about 0.3 s warm, where an unstripped second link for `go tool nm` costs 1.4 s
-and still cannot tell a constant from a variable set at run time.
+sees them for the target (build constraints applied). Measured on actionlint (16
+packages): `go list` 0.1 to 0.25 s warm and the lookup 0.02 s, per command and target;
+an unstripped second link for `go tool nm` took 1.4 s (and 12 s to build nm the first
+time), and a symbol table cannot tell a constant from a variable set at run time.
+A variable the linker drops as unused is not caught, but then nothing prints it.
 
 Without a setting, the variable is found: the one the repository's GoReleaser config
-sets to GoReleaser's .Version with -X, then `version` or `Version` in the main package.
+sets to GoReleaser's .Version with -X (where several builds set several, the first that
+this command links as a string variable: that is its build's), then `version` or
+`Version` in the main package.
 """
 
 from __future__ import annotations
