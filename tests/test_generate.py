@@ -22,6 +22,8 @@ COMBOS = [{"use_cgo": cgo, "license": license} for cgo, license in itertools.pro
 COMBOS += [
     {"starter_code": "no", "main_package": ".", "use_cgo": "no", "license": "MIT"},
     {"starter_code": "no", "main_package": "./cmd/tool", "use_cgo": "yes", "license": "Apache-2.0"},
+    # Go stamps the git tag (issue 21)
+    {"starter_code": "no", "main_package": ".", "use_cgo": "no", "license": "BSD-3-Clause", "stamp_vcs_version": "yes"},
 ]
 
 
