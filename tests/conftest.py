@@ -26,6 +26,7 @@ DEFAULTS = {
     "license": "MIT",
     "use_cgo": "no",
     "starter_code": "yes",
+    "stamp_vcs_version": "no",
 }
 
 

@@ -18,8 +18,10 @@ import sys
 import venv
 from pathlib import Path
 
+import jinja2
 import pytest
 from conftest import DEFAULTS, with_derived
+from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
@@ -295,6 +297,38 @@ def test_names_are_at_most_64_characters() -> None:
 def test_the_version_is_at_most_32_characters() -> None:
     assert accepted("version", ["1.0." + "1" * 28]) == []
     assert refused_for("version", ["1.0." + "1" * 29], "at most 32") == []
+
+
+# What real wrappers publish: a packaging revision, pre- and post-releases, any spelling.
+PEP440 = [
+    "0.1.0",
+    "1.7.12.25",
+    "1.0rc1",
+    "2.0.post1",
+    "1.0.0-RC1",
+    "v1.07",
+    "1.0-1",
+    "1!2.0",
+    "1.0.dev3",
+    "1.0-alpha.2",
+    "1.0c3",
+    "1.0preview1.post2.dev3",
+    "1.0_rev4",
+    "1.0.Beta-3",
+]
+
+
+def test_any_pep_440_version_passes() -> None:
+    assert accepted("version", PEP440) == []
+    assert refused_for("version", ["1.0.0.", "1..0", "x1", "1.0_1", "1.0-", " 1.0"], "not a PEP 440") == []
+
+
+def test_pyproject_gets_the_version_as_hatchling_normalizes_it() -> None:
+    """templates/pep440_version.jinja, rendered as the project's files include it."""
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(ROOT)), undefined=jinja2.StrictUndefined)
+    included = environment.from_string("{% include ['templates/pep440_version.jinja', 'pep440_version.jinja'] %}")
+    for typed in PEP440:
+        assert included.render(cookiecutter={"version": typed}) == str(Version(typed)), typed
 
 
 def test_a_trailing_line_break_passes_no_pattern() -> None:

@@ -54,10 +54,8 @@ BAD_ANSWERS = [
     ("go_module", "-x/y", "starts with a hyphen"),
     ("go_module", "github.com/é/x", "character other than ASCII"),
     ("go_module", "github.com/x/tool~1", "tilde and digits"),
-    ("version", "1.0", "MAJOR.MINOR.PATCH"),
-    ("version", "v1.0.0", "MAJOR.MINOR.PATCH"),
-    ("version", "01.2.3", "without leading zeros"),
-    ("version", "1.0.0-beta", "MAJOR.MINOR.PATCH"),
+    ("version", "1.0.0.", "not a PEP 440 version"),
+    ("version", "1.0+ubuntu1", "local version label (+...), which PyPI refuses"),
     ("author_email", "not-an-email", "name@example.com"),
     ("author_email", "a@b", "name@example.com"),
     ("author_email", "a b@example.com", "name@example.com"),
@@ -119,7 +117,7 @@ BAD_ANSWERS = [
     ("package_name", "p" * 300, "at most 64"),
     ("project_slug", "s" * 300, "at most 64"),
     # a trailing line break, which `$` in a pattern lets through
-    ("version", "1.0.0\n", "MAJOR.MINOR.PATCH"),
+    ("version", "1.0.0\n", "not a PEP 440 version"),
     ("command_name", "tool\n", "not a usable command name"),
     # 10. a name with no ASCII letter: the derived slug is empty
     ("project_name", "ééé", "made from the ASCII letters and digits of project_name"),

@@ -22,6 +22,8 @@ COMBOS = [{"use_cgo": cgo, "license": license} for cgo, license in itertools.pro
 COMBOS += [
     {"starter_code": "no", "main_package": ".", "use_cgo": "no", "license": "MIT"},
     {"starter_code": "no", "main_package": "./cmd/tool", "use_cgo": "yes", "license": "Apache-2.0"},
+    # Go stamps the git tag (issue 21)
+    {"starter_code": "no", "main_package": ".", "use_cgo": "no", "license": "BSD-3-Clause", "stamp_vcs_version": "yes"},
 ]
 
 
@@ -282,3 +284,10 @@ def test_an_undefined_variable_is_an_error_in_both_engines(template: Path, tmp_p
     ):
         assert done.returncode != 0, f"{engine} rendered an undefined variable"
         assert "projcet_name" in done.stdout + done.stderr, engine
+
+
+@pytest.mark.parametrize("make", [make_cookie, make_copier], ids=["cookiecutter", "copier"])
+def test_the_version_is_written_as_hatchling_normalizes_it(template: Path, tmp_path: Path, make) -> None:
+    """Issue 21: any PEP 440 answer; pyproject.toml gets the form the wheel's metadata has."""
+    project = make(template, tmp_path, version="V1.0.0-RC1")
+    assert '\nversion = "1.0.0rc1"\n' in (project / "pyproject.toml").read_text(encoding="utf-8")

@@ -13,7 +13,10 @@ import pytest
 CASES = {
     "no-such-version-variable": (
         ('version-variable = "main.version"', 'version-variable = "main.nosuch"'),
-        ["does not hold the version '0.1.0'", "-X main.nosuch", "version-variable"],
+        [
+            "version-variable = 'main.nosuch' is not declared in my-go-tool (./cmd/my-go-tool)",
+            "Candidates in my-go-tool (./cmd/my-go-tool) and the packages it links from the module: main.version",
+        ],
     ),
     "main-package-not-main": (
         ('main-package = "./cmd/my-go-tool"', 'main-package = "./internal/cli"'),

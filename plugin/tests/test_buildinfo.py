@@ -143,14 +143,3 @@ def test_a_binary_without_modules() -> None:
     """GOPATH mode, or `go build file.go`: a version and nothing else."""
     info = buildinfo.read(crafted.go_buildinfo(modinfo="path\tcommand-line-arguments\n"))
     assert (info.path, info.main, info.linked_modules()) == ("command-line-arguments", None, [])
-
-
-def test_without_cuts_the_build_information_out_and_nothing_else() -> None:
-    """build.py looks for the -X version outside it: a module version there must not count."""
-    head, tail = bytes(32), b"rodata: 1.2.3-elsewhere"
-    blob = crafted.go_buildinfo(modinfo=crafted.MODINFO.replace("v1.0.5", "v0.9.9-1.2.3"))
-    assert b"1.2.3" in blob
-    assert buildinfo.without(head + blob + tail) == head + tail
-    assert buildinfo.without(head + tail) == head + tail  # none: unchanged
-    unaligned = bytes(3) + blob
-    assert buildinfo.without(unaligned) == unaligned  # Go reads only aligned headers

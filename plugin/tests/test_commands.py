@@ -13,7 +13,7 @@ from pathlib import Path
 import crafted
 import pytest
 
-from hatch_go_binary import audit, build, matrix, toolchain
+from hatch_go_binary import audit, build, buildinfo, matrix, toolchain
 from hatch_go_binary.config import Settings, load_pyproject, read_settings
 from hatch_go_binary.errors import BuildError
 
@@ -151,10 +151,109 @@ def test_a_command_without_the_version_variable_is_named(go, tmp_path: Path) -> 
     with pytest.raises(BuildError) as caught:
         build.build_binaries(root, settings_of(root), LINUX, "1.0", lambda line: None)
     assert str(caught.value).startswith(
-        "go build for linux/amd64: the binary of beta (./cmd/beta) does not hold the version "
-        "'1.0' that -X main.version should have set"
+        "no version variable found for beta. Candidates in beta (./cmd/beta) and the packages "
+        "it links from the module: none."
     )
-    assert "every command must have it" in str(caught.value)
+
+
+CONSTANT_MAIN = """package main
+
+import "fmt"
+
+const version = "2.0"
+
+func main() { fmt.Println(version) }
+"""
+EMBEDDING_MAIN = """package main
+
+import (
+	"fmt"
+
+	"example.com/pair/lib"
+)
+
+func main() { fmt.Println(lib.Version) }
+"""
+EMBEDDED_LIB = """package lib
+
+import _ "embed"
+
+//go:embed version.txt
+var Version string
+"""
+
+
+@pytest.mark.parametrize(
+    ("main", "candidate"),
+    [
+        (CONSTANT_MAIN, "main.version (constant, cmd/alpha/main.go)"),
+        (EMBEDDING_MAIN, "example.com/pair/lib.Version (string variable, lib/lib.go)"),
+    ],
+    ids=["constant", "embedded-file"],
+)
+def test_a_binary_that_holds_the_version_elsewhere_is_refused(
+    go, tmp_path: Path, main: str, candidate: str
+) -> None:
+    """Issue 21: the version string is in the binary (a constant, an embedded file), but
+    no variable receives it; the byte search of old passed both."""
+    root = write_project(tmp_path / "pair", {"alpha": "./cmd/alpha"})
+    (root / "cmd" / "alpha" / "main.go").write_text(main, encoding="utf-8")
+    (root / "lib" / "lib.go").write_text(EMBEDDED_LIB, encoding="utf-8")
+    (root / "lib" / "version.txt").write_text("2.0", encoding="utf-8")
+    with pytest.raises(BuildError) as caught:
+        build.build_binaries(root, settings_of(root), LINUX, "2.0", lambda line: None)
+    assert str(caught.value).startswith("no version variable found for alpha. Candidates")
+    assert candidate in str(caught.value)
+
+
+BUILD_INFO_MAIN = """package main
+
+import (
+	"fmt"
+	"runtime/debug"
+)
+
+func main() {
+	info, _ := debug.ReadBuildInfo()
+	fmt.Println(info.Main.Version)
+}
+"""
+
+
+def git(root: Path, *args: str) -> None:
+    identity = ["-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run(["git", *identity, *args], cwd=root, check=True, capture_output=True)
+
+
+def test_buildvcs_stamps_the_tag_and_the_builds_own_files_keep_the_checkout_clean(
+    go, tmp_path: Path
+) -> None:
+    """Issue 21: a program that prints its build information's version, with buildvcs on,
+    in a repository whose .gitignore lists none of the build's outputs."""
+    root = write_project(tmp_path / "pair", {"alpha": "./cmd/alpha"})
+    (root / "cmd" / "alpha" / "main.go").write_text(BUILD_INFO_MAIN, encoding="utf-8")
+    pyproject = root / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    pyproject.write_text(
+        text.replace("[tool.hatch-go-binary]\n", "[tool.hatch-go-binary]\nbuildvcs = true\n")
+    )
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "v1"], ["tag", "v1.4.0"]):
+        git(root, *args)
+    (root / "dist").mkdir()
+    (root / "dist" / "tool-1.3.0.tar.gz").write_bytes(b"an earlier build")
+    said: list[str] = []
+    built = build.build_binaries(root, settings_of(root), LINUX, "1.4.0", said.append)
+    info = buildinfo.read(built.binaries[0].path.read_bytes())
+    assert (info.main.version, info.setting("vcs.modified")) == ("v1.4.0", "false")
+    assert "version of alpha: -X (none): no version variable found; the version is Go's" in said[0]
+    assert "-buildvcs=true" in said[1]
+    assert said[2].startswith(
+        "go build linux/amd64 alpha: Go's build information says v1.4.0 (commit"
+    )
+    (root / "cmd" / "alpha" / "extra.go").write_text("package main\n", encoding="utf-8")
+    said.clear()
+    build.build_binaries(root, settings_of(root), LINUX, "1.4.0", said.append)
+    assert "v1.4.0+dirty" in said[2] and "the checkout differs from that commit" in said[2]
 
 
 NATIVE = {

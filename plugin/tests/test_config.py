@@ -46,7 +46,8 @@ def test_defaults_without_the_table(tmp_path: Path) -> None:
     assert settings.linux_libc == "musl"
     assert settings.glibc is None
     assert settings.ldflags == ()
-    assert settings.version_variable == "main.version"
+    assert settings.version_variable is None  # found in the sources at build time
+    assert settings.buildvcs is False
     assert dict(settings.pins) == DEFAULT_PINS
 
 
@@ -132,6 +133,7 @@ def test_a_project_without_a_name_must_set_command(tmp_path: Path) -> None:
             id="var-import-path",
         ),
         pytest.param("version-variable", "", "version_variable", "", id="var-empty-links-none"),
+        pytest.param("buildvcs", True, "buildvcs", True, id="buildvcs"),
     ],
 )
 def test_good_values(tmp_path: Path, key: str, value: Any, attribute: str, expected: Any) -> None:
@@ -309,6 +311,7 @@ BAD_VALUES = [
     ("ldflags", [""], {}, '[""]', "holds an empty argument, which the Go linker refuses"),
     ("ldflags", ["-s", " "], {}, '["-s", " "]', "remove it"),
     ("version-variable", 1, {}, "1", "must be a string"),
+    ("buildvcs", "yes", {}, '"yes"', "must be true or false"),
     ("version-variable", "version", {}, '"version"', "name the Go string variable"),
     ("version-variable", "main.", {}, '"main."', "name the Go string variable"),
     ("version-variable", "main.1x", {}, '"main.1x"', "name the Go string variable"),

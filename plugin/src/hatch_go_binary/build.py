@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import importlib.metadata
-import json
 import os
 import re
 import shlex
@@ -26,10 +25,10 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from hatch_go_binary import buildinfo, cgo, sbom, tags, toolchain
+from hatch_go_binary import buildinfo, cgo, sbom, tags, toolchain, versionvar
 from hatch_go_binary.config import Command, Settings
 from hatch_go_binary.errors import BuildError, cannot_write, not_a_file, writable_folder
 
@@ -100,7 +99,9 @@ def go_command(
         go,
         "build",
         "-trimpath",  # no build paths inside: the same bytes from any checkout
-        "-buildvcs=false",  # a wheel built from an sdist has no VCS to stamp
+        # Go stamps the version from the git tag only when asked: a wheel built from an
+        # sdist has no git, and prints (devel) then.
+        f"-buildvcs={'true' if settings.buildvcs else 'false'}",
         "-ldflags",
         ldflags(settings, version, goos),
         "-o",
@@ -137,7 +138,29 @@ def go_environment(settings: Settings, target: str, go: str, root: Path) -> dict
         env.update(toolchain.zig_environment(triple, settings.pins["ziglang"]))
         defaults, sdk = cgo.go_defaults(go), cgo.macos_sdk() if darwin else None
         env.update(cgo.flags_environment(settings, target, defaults, os.environ, stub_folder, sdk))
+    if settings.buildvcs:
+        env.update(_outputs_ignored(root))
     return env
+
+
+# What builds and their tools write into the project: to Go's `git status` they would make
+# the checkout modified (a "+dirty" version), where the repository's .gitignore lacks them.
+BUILD_OUTPUTS = ("**/build/go/", "**/build/audit/", "**/build/matrix-*/", "**/dist/", "**/.nox/")
+
+
+def _outputs_ignored(root: Path) -> dict[str, str]:
+    """git configuration, through the environment Go runs git in, that ignores BUILD_OUTPUTS
+    (as the user's excludes file: git reads one only)."""
+    excludes = root / "build" / "go" / "git-excludes"
+    excludes.parent.mkdir(parents=True, exist_ok=True)
+    text = "\n".join(BUILD_OUTPUTS) + "\n"
+    if not excludes.is_file() or excludes.read_text(encoding="utf-8") != text:
+        excludes.write_text(text, encoding="utf-8")
+    return {
+        "GIT_CONFIG_COUNT": "1",
+        "GIT_CONFIG_KEY_0": "core.excludesFile",
+        "GIT_CONFIG_VALUE_0": str(excludes),
+    }
 
 
 # What `go list` calls the files a package compiles as C, C++, Objective-C or Fortran, or
@@ -156,31 +179,15 @@ C_FILE_LISTS = (
 )
 
 
-def _json_stream(text: str) -> list[dict]:
-    """`go list -json` prints one object after another, not a list."""
-    found, decoder, text = [], json.JSONDecoder(), text.strip()
-    while text:
-        value, end = decoder.raw_decode(text)
-        found.append(value)
-        text = text[end:].strip()
-    return found
-
-
 def c_code(go: str, root: Path, env: dict[str, str], package: str) -> dict[str, list[str]]:
     """{module path: files compiled as C}, for every module (not the standard library)
     that builds C into PACKAGE: cgo files of the module, .c and .h files, objects."""
-    fields = ",".join(("ImportPath", "Dir", "Standard", "Module", *C_FILE_LISTS))
-    done = subprocess.run(
-        [go, "list", "-deps", f"-json={fields}", package],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    fields = ("ImportPath", "Dir", "Standard", "Module", *C_FILE_LISTS)
+    done = toolchain.go_list_deps(go, root, env, package, fields)
     if done.returncode != 0:
         raise BuildError(f"go list of the packages in {package} failed:\n{done.stderr.strip()}")
     found: dict[str, list[str]] = {}
-    for listed in _json_stream(done.stdout):
+    for listed in toolchain.json_stream(done.stdout):
         module = listed.get("Module") or {}
         if listed.get("Standard") or not module.get("Path"):
             continue
@@ -227,7 +234,7 @@ def dropped_without_cgo(go: str, root: Path, env: dict[str, str], packages: list
     if done.returncode != 0:
         return []  # go build says what is wrong with the packages
     dropped = []
-    for listed in _json_stream(done.stdout):
+    for listed in toolchain.json_stream(done.stdout):
         if not (listed.get("Module") or {}).get("Main"):
             continue  # the standard library and other modules: not the author's to change
         for name in listed.get("CgoFiles") or ():
@@ -259,7 +266,7 @@ def main_packages(go: str, root: Path, env: dict[str, str]) -> list[str]:
         text=True,
     )
     found = []
-    for package in _json_stream(done.stdout):
+    for package in toolchain.json_stream(done.stdout):
         if package.get("Name") == "main":
             relative = Path(package["Dir"]).relative_to(root).as_posix()
             found.append("." if relative == "." else f"./{relative}")
@@ -352,7 +359,8 @@ def _build_command(
         if path.is_dir():
             raise not_a_file(path, holds)
     seeded = _seed(kept, output)
-    argv = go_command(go, settings, version, goos, output, command.package)
+    chosen = _version_variable(root, settings, command, go, env, log)
+    argv = go_command(go, chosen, version, goos, output, command.package)
     log(f"go build {target} {command.name} ({go}): {shlex.join(argv[1:])}")
     done = subprocess.run(argv, cwd=root, env=env, capture_output=True, text=True)
     # For a package that is not `package main`, go build -o writes an archive, and exit 0.
@@ -361,18 +369,8 @@ def _build_command(
         missing = cgo.missing_header_message(done.stderr, target, settings)
         raise BuildError(missing or _failure(target, command, done.stderr, go, root, env))
     data = output.read_bytes()
-    # The -X value is a string of its own in the binary; outside the build information
-    # (whose module versions could hold the same text), not finding it means the variable
-    # was not set. Finding it is a strong hint, not a proof.
-    if settings.version_variable and version.encode() not in buildinfo.without(data):
-        raise BuildError(
-            f"go build for {target}: the binary of {command.name} ({command.package}) does not "
-            f"hold the version {version!r} that -X {settings.version_variable} should have set, "
-            "so that variable does not exist there, is not a string variable, or is never read. "
-            "Point [tool.hatch-go-binary] version-variable at the string variable the program "
-            'prints (such as "main.version" or "example.com/tool/internal/build.Version"; '
-            'every command must have it), or set it to "" to link none'
-        )
+    if settings.buildvcs:
+        log(f"go build {target} {command.name}: {_stamped_version(data)}")
     # Go touches an up-to-date output, so the bytes tell whether anything changed.
     digest = hashlib.sha256(data).hexdigest()
     changed = digest != seeded
@@ -384,6 +382,43 @@ def _build_command(
             raise cannot_write(kept, holds, error) from None
     toolchain_used = _toolchain(settings, target, go, root, env, command.package)
     return Binary(command.name, output, changed, toolchain_used)
+
+
+def _version_variable(
+    root: Path,
+    settings: Settings,
+    command: Command,
+    go: str,
+    env: dict[str, str],
+    log: Callable[[str], None],
+) -> Settings:
+    """SETTINGS with the version variable COMMAND's build sets, proven to be a string
+    variable that the command links; the build output says which and why."""
+    packages = versionvar.linked_packages(go, root, env, command.package)
+    # go list failed, or listed a library last (-deps puts the package after its imports):
+    # go build, next, says what is wrong with the package
+    if not packages or packages[-1].name != "main":
+        return settings
+    choice = versionvar.choose(
+        settings.version_variable, command.name, command.package, packages, root, settings.buildvcs
+    )
+    log(f"version of {command.name}: -X {choice.variable or '(none)'}: {choice.reason}")
+    return replace(settings, version_variable=choice.variable)
+
+
+def _stamped_version(data: bytes) -> str:
+    """What Go's build information says the version is, for the build output."""
+    info = buildinfo.read(data)
+    version = info.main.version if info.main is not None else "(devel)"
+    if info.setting("vcs.revision") is None:
+        return f"Go's build information says {version}: no git checkout here (an sdist)"
+    said = f"Go's build information says {version} (commit {info.setting('vcs.revision')})"
+    if info.setting("vcs.modified") == "true":
+        said += (
+            "; the checkout differs from that commit (git status), so a release built here "
+            "is not the commit's: commit or ignore the changes"
+        )
+    return said
 
 
 def _toolchain(

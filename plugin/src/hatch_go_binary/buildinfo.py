@@ -126,23 +126,6 @@ def raw(data: bytes) -> tuple[str, str]:
     raise first_error or BuildInfoError("no Go build information (not a Go binary?)")
 
 
-def without(data: bytes) -> bytes:
-    """DATA with the first readable build information cut out: its header, Go version
-    and module list. Unchanged where there is none."""
-    at = data.find(MAGIC)
-    while at >= 0:
-        if at % ALIGN == 0 and len(data) - at >= HEADER_SIZE and data[at + _FLAGS] & _INLINE:
-            try:
-                _version, after = _inline_string(data, at + HEADER_SIZE)
-                _modinfo, end = _inline_string(data, after)
-            except BuildInfoError:
-                pass
-            else:
-                return data[:at] + data[end:]
-        at = data.find(MAGIC, at + 1)
-    return data
-
-
 _ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
 _QUOTED_PART = re.compile(
     r'\\(?:([abfnrtv\\\'"])|x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|([0-7]{3}))'

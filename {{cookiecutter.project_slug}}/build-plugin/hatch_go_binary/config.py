@@ -55,13 +55,14 @@ class Settings:
     targets: tuple[str, ...]
     linux_libc: str
     ldflags: tuple[str, ...]
-    version_variable: str
+    version_variable: str | None  # None: found in the sources at build time
     pins: Mapping[str, str]
     # [(setting, C or linker flags)] for every cgo target; cgo-per-target: by GOOS or target
     cgo_flags: tuple[tuple[str, tuple[str, ...]], ...] = ()
     cgo_per_target: Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]] = field(
         default_factory=dict
     )
+    buildvcs: bool = False  # Go stamps the main module's version from the git tag
 
     @property
     def command(self) -> str:
@@ -303,8 +304,10 @@ def _ldflags(table: Mapping[str, Any]) -> tuple[str, ...]:
     return flags
 
 
-def _version_variable(table: Mapping[str, Any]) -> str:
-    variable = _string(table, "version-variable", "main.version")
+def _version_variable(table: Mapping[str, Any]) -> str | None:
+    if "version-variable" not in table:
+        return None
+    variable = _string(table, "version-variable", "")
     if variable and not _VARIABLE.fullmatch(variable):
         raise _bad(
             "version-variable",
@@ -403,6 +406,7 @@ KEYS = (
     "cgo-cflags",
     "cgo-ldflags",
     "cgo-per-target",
+    "buildvcs",
 )
 
 
@@ -419,9 +423,10 @@ def read_settings(pyproject: Mapping[str, Any], root: Path) -> Settings:
                 f"{_where(key)} in pyproject.toml is not a setting of hatch-go-binary; "
                 f"{hint}the settings are {', '.join(KEYS)}"
             )
-    cgo = table.get("cgo", False)
-    if not isinstance(cgo, bool):
-        raise _bad("cgo", cgo, "must be true or false")
+    cgo, buildvcs = table.get("cgo", False), table.get("buildvcs", False)
+    for key, value in (("cgo", cgo), ("buildvcs", buildvcs)):
+        if not isinstance(value, bool):
+            raise _bad(key, value, "must be true or false")
     return Settings(
         commands=_commands(table, pyproject.get("project", {}), root),
         cgo=cgo,
@@ -432,6 +437,7 @@ def read_settings(pyproject: Mapping[str, Any], root: Path) -> Settings:
         pins=_pins(pyproject),
         cgo_flags=_cgo_flags(table, cgo),
         cgo_per_target=_cgo_per_target(table, cgo),
+        buildvcs=buildvcs,
     )
 
 
