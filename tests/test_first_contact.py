@@ -95,7 +95,7 @@ def test_readme_command_one_on_an_externally_managed_python(template: Path, tmp_
     output = done.stdout + done.stderr
     assert done.returncode == 0, output[-6000:]
     assert [line for line in output.splitlines() if any(noise in line for noise in NOISE)] == []
-    # cookiecutter says what it made and what comes next; the cold Go build says what it does
+    # cookiecutter says what it made and what comes next; go test says what it compiles
     assert "Created my-go-tool: README.md is its PyPI page" in output
     assert "cd my-go-tool && git init && uvx nox -s tests lint" in output
     assert "nox > Compiling the Go code and its tests" in output
