@@ -134,6 +134,17 @@ def copier_answers(answers: dict[str, Any], template: str) -> tuple[str, list[st
     return ANSWERS_HEADER + body, warnings
 
 
+def closing_message(answers: dict[str, Any], template: str, project: str) -> str:
+    """What copier prints after copying (copier.yml's _message_after_copy), for cookiecutter's
+    PROJECT folder: named from where cookiecutter ran (the shell's PWD) when it is inside."""
+    ran_in = os.environ.get("PWD", "")
+    inside = ran_in and os.path.isabs(ran_in) and project.startswith(os.path.join(ran_in, ""))
+    destination = os.path.relpath(project, ran_in) if inside else project
+    macros = rules_environment(template).get_template("hooks/closing_message.jinja").module
+    chosen = (answers["project_slug"], answers["starter_code"], answers["main_package"])
+    return macros.closing_message(*chosen, destination, "cookiecutter")
+
+
 def fail(messages: list[str]) -> None:
     print(refusal(messages), file=sys.stderr)
     sys.exit(1)

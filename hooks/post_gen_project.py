@@ -2,6 +2,7 @@
 
 With starter_code "no", also remove the starter Go code that copier leaves out
 (hooks/starter_files.txt): the project is the packaging for a module that exists.
+Then say what was made and what to run next, in copier's closing words.
 """
 
 import json
@@ -30,3 +31,5 @@ if ANSWERS["starter_code"] == "no":
             shutil.rmtree(path)
         else:
             os.remove(path)
+
+print(copier_bridge.closing_message(ANSWERS, TEMPLATE, os.getcwd()))

