@@ -145,7 +145,16 @@ def go_environment(settings: Settings, target: str, go: str, root: Path) -> dict
 
 # What builds and their tools write into the project: to Go's `git status` they would make
 # the checkout modified (a "+dirty" version), where the repository's .gitignore lacks them.
-BUILD_OUTPUTS = ("**/build/go/", "**/build/audit/", "**/build/matrix-*/", "**/dist/", "**/.nox/")
+# What builds and their tools write into the project (folders, relative to it): not source.
+BUILD_OUTPUTS = (
+    "build/go",
+    "build/audit",
+    "build/sdist-check",
+    "build/matrix-*",
+    "dist",
+    "dist-record",
+    ".nox",
+)
 
 
 def _outputs_ignored(root: Path) -> dict[str, str]:
@@ -153,7 +162,7 @@ def _outputs_ignored(root: Path) -> dict[str, str]:
     (as the user's excludes file: git reads one only)."""
     excludes = root / "build" / "go" / "git-excludes"
     excludes.parent.mkdir(parents=True, exist_ok=True)
-    text = "\n".join(BUILD_OUTPUTS) + "\n"
+    text = "".join(f"**/{folder}/\n" for folder in BUILD_OUTPUTS)  # at any depth of the repository
     if not excludes.is_file() or excludes.read_text(encoding="utf-8") != text:
         excludes.write_text(text, encoding="utf-8")
     return {

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from hatch_go_binary import goenv
 from hatch_go_binary.audit import sha256_of
-from hatch_go_binary.build import STALE_AFTER
+from hatch_go_binary.build import BUILD_OUTPUTS, STALE_AFTER
 from hatch_go_binary.config import Settings, load_pyproject, read_settings
 from hatch_go_binary.errors import BuildError
 from hatch_go_binary.sdist import check_wheel_builds
@@ -195,17 +195,9 @@ def _git(root: Path, *args: str) -> str | None:
     return done.stdout if not isinstance(done, str) and done.returncode == 0 else None
 
 
-# What builds and their tools write into the project, not source: left out of git's
-# status even where .gitignore does not list them (a Go repository adopting the plugin).
-_OUTPUTS = (
-    ":(exclude)build/go",
-    ":(exclude)build/audit",
-    ":(exclude)build/sdist-check",
-    ":(exclude,glob)build/matrix-*/**",  # the staging folder of a build that is running
-    ":(exclude)dist",
-    ":(exclude)dist-record",
-    ":(exclude).nox",
-)
+# Left out of git's status even where .gitignore does not list them (a Go repository
+# adopting the plugin); a running build's staging folder among them.
+_OUTPUTS = tuple(f":(exclude,glob){folder}/**" for folder in BUILD_OUTPUTS)
 
 
 def git_source(root: Path) -> dict | None:
