@@ -638,3 +638,25 @@ def test_pep_691_json_without_urls_is_said_so(project: Path, index: Index, capfd
     err = refused(capfd, "--repository-url", index.url)
     assert f"{index.simple}tool/ answered JSON that is no PEP 691 project page" in err
     assert "each file with a filename and a url" in err
+
+
+def test_an_index_url_on_another_origin_gets_no_login(
+    project: Path, index: Index, other_host: Index, capfd, monkeypatch
+) -> None:
+    """twine's login is the upload URL's: a mirror given as --index-url never sees it."""
+    other_host.login = LOGIN
+    login(monkeypatch)
+    err = refused(capfd, "--repository-url", index.url, "--index-url", other_host.simple)
+    assert other_host.logins == [] and other_host.requests == ["/simple/tool/"]
+    assert f"twine's login is not sent to {other_host.simple}, which is on another origin" in err
+    assert f"than the upload URL {index.url}. Pass an --index-url on the upload URL's" in err
+    assert index.holds() == {}
+
+
+def test_pypis_simple_api_gets_no_login(project: Path, index: Index, capfd, monkeypatch) -> None:
+    """PyPI and TestPyPI list files to anyone: twine's token stays with the upload."""
+    monkeypatch.setattr(upload, "SIMPLE_APIS", {index.url: index.simple})  # as test.pypi.org
+    index.login = LOGIN
+    login(monkeypatch)
+    refused(capfd, "--repository-url", index.url)
+    assert index.logins == []
