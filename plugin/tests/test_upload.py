@@ -493,6 +493,7 @@ def test_other_bytes_arriving_meanwhile_are_named(project: Path, index: Index, c
 def test_attestations_need_the_ci_identity(project: Path, index: Index, capfd) -> None:
     err = refused(capfd, "--attestations", "--repository-url", index.url)
     assert "--attestations signs with the CI's OIDC identity, which only a GitHub Actions" in err
+    assert "(the release workflow's publish job)" in err and "release.yml" not in err
     assert calls(project) == []
 
 
@@ -553,6 +554,12 @@ def test_files_of_two_releases_are_refused(project: Path, capfd) -> None:
 )
 def test_upload_hint(output: str, hint: str) -> None:
     assert hint in upload.upload_hint(output)
+
+
+def test_trusted_publishing_names_both_release_workflows() -> None:
+    """A project packaging an existing module releases with pypi-release.yml."""
+    hint = upload.upload_hint("Trusted Publishing exchange failure: invalid-publisher")
+    assert "file name" in hint and "release.yml, or pypi-release.yml when it packages" in hint
 
 
 def test_the_stand_ins_run_on_this_python() -> None:

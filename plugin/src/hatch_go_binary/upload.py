@@ -48,6 +48,14 @@ SIMPLE_APIS = {
 }
 
 
+# The release workflow of a project made from go-pypi-template, which PyPI's trusted
+# publisher names by file.
+RELEASE_WORKFLOWS = (
+    "in a project made from go-pypi-template: release.yml, or pypi-release.yml when it "
+    "packages an existing Go module"
+)
+
+
 class UploadError(Exception):
     """What stops an upload; the message says what is wrong and what to do."""
 
@@ -232,8 +240,8 @@ def upload_hint(output: str) -> str:
     if "trustedpublishing" in output.lower().replace(" ", ""):
         return (
             "Trusted publishing was refused: check the publisher on PyPI (owner, repository, "
-            "workflow file release.yml, environment) against this repository (in a project "
-            "made from go-pypi-template: PACKAGING.md, Releasing)."
+            "the release workflow's file name, environment) against this repository "
+            f"({RELEASE_WORKFLOWS}; PACKAGING.md, Releasing)."
         )
     if re.search(r"\b(401|403)\b", output):
         return (
@@ -299,8 +307,8 @@ def upload(
     if attestations and not ambient:
         raise UploadError(
             "--attestations signs with the CI's OIDC identity, which only a GitHub Actions "
-            "job with `permissions: id-token: write` has (release.yml's publish job). Leave "
-            "it out elsewhere; PyPI takes attestations only from trusted publishing"
+            "job with `permissions: id-token: write` has (the release workflow's publish "
+            "job). Leave it out elsewhere; PyPI takes attestations only from trusted publishing"
         )
     files = dist_files(DIST)
     if not files:
