@@ -805,3 +805,28 @@ def test_outputs_ignored_keeps_the_users_excludes_file(tmp_path: Path, monkeypat
     monkeypatch.setenv("GIT_CONFIG_VALUE_0", env["GIT_CONFIG_VALUE_1"])  # a build in a build
     assert build._outputs_ignored(tmp_path)["GIT_CONFIG_VALUE_1"] == env["GIT_CONFIG_VALUE_1"]
     assert Path(env["GIT_CONFIG_VALUE_1"]).read_text(encoding="utf-8").splitlines() == lines
+
+
+@pytest.mark.parametrize(
+    ("argv", "blocking", "holds"),
+    [
+        pytest.param([], "dist", "the built wheels and sdist", id="dist"),
+        pytest.param([], "dist-record", "the build record", id="dist-record"),
+        pytest.param(["--out", "out/wheels"], "out", "the built wheels and sdist", id="out-parent"),
+        pytest.param(["--out", "wheels"], "wheels-record", "the build record", id="out-record"),
+        pytest.param([], "build", "the builds' staging folders", id="build"),
+    ],
+)
+def test_a_file_where_the_output_goes_is_found_before_building(
+    project: Path, capsys, monkeypatch, argv: list[str], blocking: str, holds: str
+) -> None:
+    monkeypatch.setattr(matrix, "build_all", lambda *args: pytest.fail("built anyway"))
+    (project / blocking).write_text("not a folder", encoding="utf-8")
+    assert matrix.main(["linux/amd64", "--no-audit", *argv]) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        f"python -m hatch_go_binary build: {blocking} is a file, where the build "
+        f"keeps {holds} in a folder: remove it (no source of the project belongs there), then "
+        "build again\n"
+    )
+    assert {path.name for path in project.iterdir()} == {"pyproject.toml", blocking}
