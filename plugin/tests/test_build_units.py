@@ -767,3 +767,66 @@ def test_killed_builds_staging_folders_are_removed_and_running_ones_kept(
         folders[name].name for name in ("running", "older-plugin")
     )
     assert seen[0].startswith(f"matrix-{os.getpid()}-")  # its own folder names its process
+
+
+def git_env(monkeypatch, home: Path, *entries: tuple[str, str]) -> None:
+    """A git that reads no configuration but HOME's and ENTRIES (GIT_CONFIG_COUNT)."""
+    for name in [name for name in os.environ if name.startswith("GIT_CONFIG")]:
+        monkeypatch.delenv(name)
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_COUNT", str(len(entries)))
+    for index, (key, value) in enumerate(entries):
+        monkeypatch.setenv(f"GIT_CONFIG_KEY_{index}", key)
+        monkeypatch.setenv(f"GIT_CONFIG_VALUE_{index}", value)
+
+
+def test_outputs_ignored_keeps_the_users_git_configuration(tmp_path: Path, monkeypatch) -> None:
+    home, root = tmp_path / "home", tmp_path / "project"
+    (home / ".config" / "git").mkdir(parents=True)
+    (home / ".config" / "git" / "ignore").write_text("*.swp\n.idea/\n", encoding="utf-8")
+    root.mkdir()
+    git_env(monkeypatch, home, ("safe.directory", "*"))
+    env = build._outputs_ignored(root)
+    assert env["GIT_CONFIG_COUNT"] == "2"  # the user's safe.directory stays at index 0
+    assert "GIT_CONFIG_KEY_0" not in env and env["GIT_CONFIG_KEY_1"] == "core.excludesFile"
+    lines = Path(env["GIT_CONFIG_VALUE_1"]).read_text(encoding="utf-8").splitlines()
+    assert lines[:2] == ["*.swp", ".idea/"] and "**/dist-record/" in lines
+
+
+def test_outputs_ignored_keeps_the_users_excludes_file(tmp_path: Path, monkeypatch) -> None:
+    users = tmp_path / "my-ignores"
+    users.write_text("*.log\n", encoding="utf-8")
+    git_env(monkeypatch, tmp_path, ("core.excludesFile", str(users)))
+    env = build._outputs_ignored(tmp_path)
+    lines = Path(env["GIT_CONFIG_VALUE_1"]).read_text(encoding="utf-8").splitlines()
+    assert lines == ["*.log", *(f"**/{folder}/" for folder in build.BUILD_OUTPUTS)]
+    monkeypatch.setenv("GIT_CONFIG_VALUE_0", env["GIT_CONFIG_VALUE_1"])  # a build in a build
+    assert build._outputs_ignored(tmp_path)["GIT_CONFIG_VALUE_1"] == env["GIT_CONFIG_VALUE_1"]
+    assert Path(env["GIT_CONFIG_VALUE_1"]).read_text(encoding="utf-8").splitlines() == lines
+
+
+@pytest.mark.parametrize(
+    ("argv", "blocking", "holds"),
+    [
+        pytest.param([], "dist", "the built wheels and sdist", id="dist"),
+        pytest.param([], "dist-record", "the build record", id="dist-record"),
+        pytest.param(["--out", "out/wheels"], "out", "the built wheels and sdist", id="out-parent"),
+        pytest.param(["--out", "wheels"], "wheels-record", "the build record", id="out-record"),
+        pytest.param([], "build", "the builds' staging folders", id="build"),
+    ],
+)
+def test_a_file_where_the_output_goes_is_found_before_building(
+    project: Path, capsys, monkeypatch, argv: list[str], blocking: str, holds: str
+) -> None:
+    monkeypatch.setattr(matrix, "build_all", lambda *args: pytest.fail("built anyway"))
+    (project / blocking).write_text("not a folder", encoding="utf-8")
+    assert matrix.main(["linux/amd64", "--no-audit", *argv]) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        f"python -m hatch_go_binary build: {blocking} is a file, where the build "
+        f"keeps {holds} in a folder: remove it (no source of the project belongs there), then "
+        "build again\n"
+    )
+    assert {path.name for path in project.iterdir()} == {"pyproject.toml", blocking}

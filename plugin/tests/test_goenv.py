@@ -35,7 +35,8 @@ def go_env_without_user_settings(tmp_path: Path) -> dict[str, str]:
     kept = {
         name: value
         for name, value in os.environ.items()
-        if not name.startswith(("GO", "CGO_")) and name not in goenv.C_VARIABLES
+        if not name.startswith(("GO", "CGO_", goenv.ZIG_PREFIX))
+        and name not in goenv.C_VARIABLES | goenv.C_TOOL_VARIABLES
     }
     return {**kept, "GOENV": str(tmp_path / "go-env"), "GOTOOLCHAIN": "local"}
 
@@ -55,18 +56,39 @@ def test_the_record_names_what_changes_the_binary(tmp_path: Path, cgo: bool) -> 
         CGO_CFLAGS="-O1",
         GOOS="windows",  # the plugin sets it for each target
         GOPROXY="https://user:secret@proxy.example",  # where modules come from: go.sum pins them
+        PKG_CONFIG_PATH="/opt/ssl/lib/pkgconfig",  # read by cgo's pkg-config, unseen by Go
+        ZIG_LIB_DIR="/opt/zig-lib",
+        ZIG_GLOBAL_CACHE_DIR="/tmp/zig-cache",  # a cache only
+        CPATH="",  # unset, as far as clang is concerned
     )
     found = goenv.changed_environment("go", env, tmp_path, cgo)
     changed = {"GOEXPERIMENT": "nojsonv2", "GOFIPS140": "latest", "GOFLAGS": "-cover -tags=extra"}
     if cgo:
-        changed["CGO_CFLAGS"] = "-O1"
+        changed.update(
+            CGO_CFLAGS="-O1", PKG_CONFIG_PATH="/opt/ssl/lib/pkgconfig", ZIG_LIB_DIR="/opt/zig-lib"
+        )
     assert found["changed"] == changed
     assert "GOOS" in found["set-by-hatch-go-binary"]
     no_effect = ["GOENV", "GOPROXY"] if cgo else ["CGO_CFLAGS", "GOENV", "GOPROXY"]
+    no_effect += ["ZIG_GLOBAL_CACHE_DIR"] if cgo else []
     assert found["no-effect"] == no_effect  # names only: GOPROXY may hold a password
     assert "secret" not in str(found)
     doubt = goenv.describe(found)
     assert doubt is not None and "GOFLAGS='-cover -tags=extra'" in doubt
+
+
+def test_c_settings_are_a_doubt_with_cgo_only(tmp_path: Path, monkeypatch) -> None:
+    """Go's `go env -changed` knows nothing of CPATH or PKG_CONFIG_PATH: they are recorded
+    as changed all the same, and said apart from Go's own settings."""
+    nothing_changed = subprocess.CompletedProcess([], 0, stdout="{}", stderr="")
+    monkeypatch.setattr(goenv.subprocess, "run", lambda *args, **kwargs: nothing_changed)
+    env = {"CPATH": "/opt/include", "PKG_CONFIG_SYSROOT_DIR": "/sysroot", "HOME": "/home/me"}
+    assert goenv.changed_environment("go", env, tmp_path, cgo=False)["changed"] == {}
+    found = goenv.changed_environment("go", env, tmp_path, cgo=True)
+    assert found["changed"] == {"CPATH": "/opt/include", "PKG_CONFIG_SYSROOT_DIR": "/sysroot"}
+    doubt = goenv.describe(found)
+    assert doubt is not None and "C compiler (zig) or pkg-config" in doubt
+    assert "CPATH='/opt/include'" in doubt and "go env -u" not in doubt
 
 
 @needs_go

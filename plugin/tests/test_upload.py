@@ -493,6 +493,7 @@ def test_other_bytes_arriving_meanwhile_are_named(project: Path, index: Index, c
 def test_attestations_need_the_ci_identity(project: Path, index: Index, capfd) -> None:
     err = refused(capfd, "--attestations", "--repository-url", index.url)
     assert "--attestations signs with the CI's OIDC identity, which only a GitHub Actions" in err
+    assert "(the release workflow's publish job)" in err and "release.yml" not in err
     assert calls(project) == []
 
 
@@ -553,6 +554,12 @@ def test_files_of_two_releases_are_refused(project: Path, capfd) -> None:
 )
 def test_upload_hint(output: str, hint: str) -> None:
     assert hint in upload.upload_hint(output)
+
+
+def test_trusted_publishing_names_both_release_workflows() -> None:
+    """A project packaging an existing module releases with pypi-release.yml."""
+    hint = upload.upload_hint("Trusted Publishing exchange failure: invalid-publisher")
+    assert "file name" in hint and "release.yml, or pypi-release.yml when it packages" in hint
 
 
 def test_the_stand_ins_run_on_this_python() -> None:
@@ -638,3 +645,25 @@ def test_pep_691_json_without_urls_is_said_so(project: Path, index: Index, capfd
     err = refused(capfd, "--repository-url", index.url)
     assert f"{index.simple}tool/ answered JSON that is no PEP 691 project page" in err
     assert "each file with a filename and a url" in err
+
+
+def test_an_index_url_on_another_origin_gets_no_login(
+    project: Path, index: Index, other_host: Index, capfd, monkeypatch
+) -> None:
+    """twine's login is the upload URL's: a mirror given as --index-url never sees it."""
+    other_host.login = LOGIN
+    login(monkeypatch)
+    err = refused(capfd, "--repository-url", index.url, "--index-url", other_host.simple)
+    assert other_host.logins == [] and other_host.requests == ["/simple/tool/"]
+    assert f"twine's login is not sent to {other_host.simple}, which is on another origin" in err
+    assert f"than the upload URL {index.url}. Pass an --index-url on the upload URL's" in err
+    assert index.holds() == {}
+
+
+def test_pypis_simple_api_gets_no_login(project: Path, index: Index, capfd, monkeypatch) -> None:
+    """PyPI and TestPyPI list files to anyone: twine's token stays with the upload."""
+    monkeypatch.setattr(upload, "SIMPLE_APIS", {index.url: index.simple})  # as test.pypi.org
+    index.login = LOGIN
+    login(monkeypatch)
+    refused(capfd, "--repository-url", index.url)
+    assert index.logins == []

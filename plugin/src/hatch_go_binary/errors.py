@@ -14,9 +14,14 @@ class ConfigError(BuildError):
     """A setting in [tool.hatch-go-binary] that is missing, mistyped or out of range."""
 
 
+def file_in_the_way(path: Path) -> Path | None:
+    """PATH, or a folder above it, where it exists as something else than a folder."""
+    return next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), None)
+
+
 def not_a_folder(path: Path, holds: str) -> BuildError:
     """PATH, or a folder above it, is something else than the folder that keeps HOLDS."""
-    blocking = next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), path)
+    blocking = file_in_the_way(path) or path
     return BuildError(
         f"{blocking} is a file, where the build keeps {holds} in a folder: remove it "
         "(no source of the project belongs there), then build again"

@@ -6,7 +6,8 @@ shell). Some of them the plugin sets itself for every build, whatever they were;
 only say where Go finds modules or keeps its caches (go.sum pins every module's bytes).
 The rest can change the binary: `GOFLAGS=-cover`, `-tags`, `-gcflags`, `-overlay`,
 GOEXPERIMENT, GOFIPS140, CGO_CFLAGS, ... The record names them with their values, and
-`verify --strict` refuses a build made with any of them.
+`verify --strict` refuses a build made with any of them. With cgo on, so do the variables
+the C side reads that Go does not list (CPATH, PKG_CONFIG_PATH, ZIG_*, ...).
 """
 
 from __future__ import annotations
@@ -49,6 +50,23 @@ C_VARIABLES = frozenset(
         "CGO_LDFLAGS",
     }
 )
+# Read from the environment by the C side of a cgo build, and unseen by `go env -changed`:
+# clang's (zig cc's) header and library search paths, pkg-config's (for `#cgo pkg-config:`),
+# and zig's own ZIG_* settings (ZIG_LIB_DIR swaps its libc). With cgo on, a set one counts
+# as changed; the build keeps it (a cgo dependency may need PKG_CONFIG_PATH).
+C_TOOL_VARIABLES = frozenset(
+    {
+        "CPATH",
+        "C_INCLUDE_PATH",
+        "CPLUS_INCLUDE_PATH",
+        "OBJC_INCLUDE_PATH",
+        "LIBRARY_PATH",
+        "PKG_CONFIG_PATH",
+        "PKG_CONFIG_LIBDIR",
+        "PKG_CONFIG_SYSROOT_DIR",
+    }
+)
+ZIG_PREFIX = "ZIG_"
 # Where modules come from and where caches live: go.sum checks every module's bytes, and
 # GOROOT only picks the Go whose version each binary's build information names. Recorded
 # by name only (GOPROXY and GOAUTH may hold credentials).
@@ -71,6 +89,8 @@ NO_EFFECT_ON_THE_BINARY = frozenset(
         "GOTELEMETRY",
         "GOTELEMETRYDIR",
         "GOROOT",
+        "ZIG_GLOBAL_CACHE_DIR",
+        "ZIG_LOCAL_CACHE_DIR",
     }
 )
 # The flags every `go build` of the plugin passes anyway (build.go_command), without their
@@ -84,6 +104,15 @@ def _user_goflags(value: str) -> str:
     return " ".join(
         flag for flag in value.split() if flag.lstrip("-") not in FLAGS_THE_PLUGIN_PASSES
     )
+
+
+def _read_by_c_tools(name: str) -> bool:
+    return name in C_TOOL_VARIABLES or name.startswith(ZIG_PREFIX)
+
+
+def _c_tool_settings(env: Mapping[str, str]) -> dict[str, str]:
+    """The C tools' variables set in ENV, which `go env -changed` does not list."""
+    return {name: value for name, value in env.items() if _read_by_c_tools(name) and value}
 
 
 def changed_environment(go: str, env: Mapping[str, str], root: Path, cgo: bool) -> dict:
@@ -108,6 +137,8 @@ def changed_environment(go: str, env: Mapping[str, str], root: Path, cgo: bool) 
         changed = json.loads(done.stdout or "{}")
     except ValueError:
         return {"unknown": f"`go env -changed -json` printed no JSON: {done.stdout[:200]!r}"}
+    if cgo:  # with cgo off no C compiler runs at all
+        changed.update(_c_tool_settings(env))
     set_by_us = SET_BY_THE_PLUGIN | (SET_FOR_CGO if cgo else frozenset())
     if "GOFLAGS" in changed:
         changed["GOFLAGS"] = _user_goflags(changed["GOFLAGS"])
@@ -129,10 +160,21 @@ def describe(environment: dict) -> str | None:
         why = environment["unknown"]
         return f"was built where Go could not say which of its settings changed: {why}"
     changed = environment.get("changed") or {}
-    if not changed:
-        return None
-    shown = ", ".join(f"{name}={value!r}" for name, value in changed.items())
-    return (
-        f"was built with Go settings that change the binary: {shown} (from the shell, or from "
-        "`go env -w`: `go env -changed` lists them; `go env -u NAME` removes one)"
-    )
+    go_side = {name: value for name, value in changed.items() if not _read_by_c_tools(name)}
+    c_side = {name: value for name, value in changed.items() if _read_by_c_tools(name)}
+    said = []
+    if go_side:
+        said.append(
+            f"with Go settings that change the binary: {_shown(go_side)} (from the shell, or "
+            "from `go env -w`: `go env -changed` lists them; `go env -u NAME` removes one)"
+        )
+    if c_side:
+        said.append(
+            f"with settings of the C compiler (zig) or pkg-config that change the binary: "
+            f"{_shown(c_side)} (from the shell: unset them for a release build)"
+        )
+    return f"was built {'; and '.join(said)}" if said else None
+
+
+def _shown(settings: Mapping[str, str]) -> str:
+    return ", ".join(f"{name}={value!r}" for name, value in settings.items())

@@ -35,7 +35,7 @@ from hatch_go_binary import goenv
 from hatch_go_binary.audit import sha256_of
 from hatch_go_binary.build import BUILD_OUTPUTS, STALE_AFTER
 from hatch_go_binary.config import Settings, load_pyproject, read_settings
-from hatch_go_binary.errors import BuildError
+from hatch_go_binary.errors import BuildError, file_in_the_way, not_a_folder
 from hatch_go_binary.sdist import check_wheel_builds
 from hatch_go_binary.toolchain import (
     DEFLATE_PLATFORMS,
@@ -404,6 +404,16 @@ def requirements(argv: list[str] | None = None) -> int:
     return 0
 
 
+def output_folders(out: Path) -> list[tuple[Path, str]]:
+    """The folders a build writes, each with what it keeps there (relative ones: in the
+    project, the working directory)."""
+    return [
+        (Path("build"), "the builds' staging folders"),
+        (out, "the built wheels and sdist"),
+        (record_folder(out), "the build record"),
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m hatch_go_binary build", description=__doc__.split("\n")[0]
@@ -436,6 +446,12 @@ def main(argv: list[str] | None = None) -> int:
             f"{', '.join(settings.targets)}. Targets are listed in pyproject.toml, "
             "[tool.hatch-go-binary] targets.\n",
         )
+    # A file in the way is found now, not after every build; the output folders are made
+    # only once there is something to put in them.
+    for folder, holds in output_folders(options.out):
+        if file_in_the_way(folder):
+            print(f"{parser.prog}: {not_a_folder(folder, holds)}", file=sys.stderr)
+            return 1
     jobs = [*(options.targets or settings.targets), *([] if options.no_sdist else [SDIST])]
     workers = int(options.jobs) or min(len(jobs), usable_cpus())
     run = None if options.no_audit else start_audit(settings, root, options.dist_checks)

@@ -10,9 +10,10 @@ PEP 740 attestations from pypi-attestations if asked; then what the index holds,
 what twine said, decides the outcome.
 
 The index is read with requests, twine's own client. twine's login (-u/-p,
-TWINE_USERNAME/TWINE_PASSWORD, ~/.pypirc) goes to the simple API's own origin alone
-(scheme, host, port), once it asks: not to a file linked elsewhere, not along a
-redirect to another origin or to plain http.
+TWINE_USERNAME/TWINE_PASSWORD, ~/.pypirc) is the upload URL's: it goes to the simple API
+only on that same origin (scheme, host, port), and only once it asks: not to an
+--index-url elsewhere (a mirror), not to PyPI's (which needs none), not to a file linked
+elsewhere, not along a redirect to another origin or to plain http.
 
 twine and pypi-attestations must be installed beside the plugin (they run on this
 Python). Run `verify --strict` first: this takes dist/ as it finds it. Exit status: 0
@@ -45,6 +46,14 @@ SIMPLE_APIS = {
     "https://upload.pypi.org/legacy/": "https://pypi.org/simple/",
     "https://test.pypi.org/legacy/": "https://test.pypi.org/simple/",
 }
+
+
+# The release workflow of a project made from go-pypi-template, which PyPI's trusted
+# publisher names by file.
+RELEASE_WORKFLOWS = (
+    "in a project made from go-pypi-template: release.yml, or pypi-release.yml when it "
+    "packages an existing Go module"
+)
 
 
 class UploadError(Exception):
@@ -101,12 +110,17 @@ def first_cause(error: BaseException) -> BaseException:
 
 
 class IndexReader:
-    """GETs from the simple API at SIMPLE, with LOGIN for its origin alone."""
+    """GETs from the simple API at SIMPLE, with LOGIN (twine's, for UPLOAD_URL) for its
+    origin alone, and only when that is the upload URL's."""
 
-    def __init__(self, simple: str, login: tuple[str, str] | None) -> None:
+    def __init__(self, simple: str, login: tuple[str, str] | None, upload_url: str) -> None:
         import requests  # twine's client: beside twine, not needed by the other commands
 
         home = origin(simple)
+        # a login for the upload is not the --index-url's to have (a mirror's, say)
+        self.elsewhere = upload_url if home != origin(upload_url) else None
+        if self.elsewhere or upload_url in SIMPLE_APIS:  # PyPI's simple API needs none
+            login = None
 
         class Session(requests.Session):
             def should_strip_auth(self, old_url: str, new_url: str) -> bool:
@@ -147,6 +161,13 @@ class IndexReader:
             return (
                 f"The package index answered {said}: a login goes to the index's own "
                 "scheme, host and port alone. Nothing was uploaded"
+            )
+        if self.elsewhere:
+            return (
+                f"The package index answered {said}: twine's login is not sent to "
+                f"{self.simple}, which is on another origin (scheme, host, port) than the "
+                f"upload URL {self.elsewhere}. Pass an --index-url on the upload URL's "
+                "origin, or none. Nothing was uploaded"
             )
         return (
             f"The package index {'refused the credentials' if self.login else 'wants a login'}"
@@ -219,8 +240,8 @@ def upload_hint(output: str) -> str:
     if "trustedpublishing" in output.lower().replace(" ", ""):
         return (
             "Trusted publishing was refused: check the publisher on PyPI (owner, repository, "
-            "workflow file release.yml, environment) against this repository (in a project "
-            "made from go-pypi-template: PACKAGING.md, Releasing)."
+            "the release workflow's file name, environment) against this repository "
+            f"({RELEASE_WORKFLOWS}; PACKAGING.md, Releasing)."
         )
     if re.search(r"\b(401|403)\b", output):
         return (
@@ -286,8 +307,8 @@ def upload(
     if attestations and not ambient:
         raise UploadError(
             "--attestations signs with the CI's OIDC identity, which only a GitHub Actions "
-            "job with `permissions: id-token: write` has (release.yml's publish job). Leave "
-            "it out elsewhere; PyPI takes attestations only from trusted publishing"
+            "job with `permissions: id-token: write` has (the release workflow's publish "
+            "job). Leave it out elsewhere; PyPI takes attestations only from trusted publishing"
         )
     files = dist_files(DIST)
     if not files:
@@ -300,7 +321,7 @@ def upload(
     )
     url, login = twine_settings(twine_args)
     simple = (index_url or SIMPLE_APIS.get(url) or url.rstrip("/") + "/simple/").rstrip("/") + "/"
-    index = IndexReader(simple, login)
+    index = IndexReader(simple, login, url)
     missing, conflicts = compare_with_index(index, project, files)
     if conflicts:
         raise UploadError(

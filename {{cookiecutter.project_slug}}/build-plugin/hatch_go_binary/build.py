@@ -157,18 +157,42 @@ BUILD_OUTPUTS = (
 )
 
 
+def _user_excludes_file(root: Path) -> Path:
+    """The excludes file git reads for the user: core.excludesFile, else git's default."""
+    with contextlib.suppress(OSError):  # no git: Go's buildvcs says so itself
+        done = subprocess.run(
+            ["git", "config", "--path", "--get", "core.excludesFile"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode == 0 and done.stdout.strip():
+            return root / done.stdout.strip()  # an absolute path stays as it is
+    config_home = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(config_home) / "git" / "ignore"
+
+
 def _outputs_ignored(root: Path) -> dict[str, str]:
     """git configuration, through the environment Go runs git in, that ignores BUILD_OUTPUTS
-    (as the user's excludes file: git reads one only)."""
+    besides what the user ignores: git reads one excludes file only, so the plugin's holds
+    the user's lines, then the outputs. Added after the user's own GIT_CONFIG_* entries."""
     excludes = root / "build" / "go" / "git-excludes"
     excludes.parent.mkdir(parents=True, exist_ok=True)
-    text = "".join(f"**/{folder}/\n" for folder in BUILD_OUTPUTS)  # at any depth of the repository
+    ours = [f"**/{folder}/" for folder in BUILD_OUTPUTS]  # at any depth of the repository
+    users: list[str] = []
+    with contextlib.suppress(OSError):  # none (git's usual case) or unreadable: git skips it
+        users = _user_excludes_file(root).read_text(encoding="utf-8", errors="replace").splitlines()
+    # without our own lines: the user's file is ours when a build runs inside a build
+    text = "".join(f"{line}\n" for line in (*(u for u in users if u not in ours), *ours))
     if not excludes.is_file() or excludes.read_text(encoding="utf-8") != text:
         excludes.write_text(text, encoding="utf-8")
+    count = os.environ.get("GIT_CONFIG_COUNT", "").strip()
+    index = int(count) if count.isdigit() else 0
     return {
-        "GIT_CONFIG_COUNT": "1",
-        "GIT_CONFIG_KEY_0": "core.excludesFile",
-        "GIT_CONFIG_VALUE_0": str(excludes),
+        "GIT_CONFIG_COUNT": str(index + 1),
+        f"GIT_CONFIG_KEY_{index}": "core.excludesFile",
+        f"GIT_CONFIG_VALUE_{index}": str(excludes),
     }
 
 
