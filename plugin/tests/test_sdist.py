@@ -246,3 +246,53 @@ def test_a_missing_build_constraint_is_refused(tmp_path: Path, monkeypatch, caps
     with pytest.raises(SystemExit):
         matrix.main(["--build-constraint", "no-such.txt"])
     assert "--build-constraint no-such.txt: no such file" in capsys.readouterr().err
+
+
+def git_checkout(root: Path, home: Path, monkeypatch) -> None:
+    """ROOT as a git checkout whose user ignores `.envrc` and `id_ed25519` globally."""
+    home.mkdir()
+    (home / "ignore").write_text(".envrc\nid_ed25519\n", encoding="utf-8")
+    (home / "gitconfig").write_text(f"[core]\n\texcludesFile = {home / 'ignore'}\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / "gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+
+
+def test_files_git_ignores_outside_the_project_gitignore_stop_the_sdist(
+    tmp_path: Path, monkeypatch
+) -> None:
+    repository = tmp_path / "repo"
+    root = module(repository / "python", "")  # a project in a subfolder of its repository
+    git_checkout(repository, tmp_path / "home", monkeypatch)
+    fixtures = root / "internal" / "cli" / "fixtures"
+    fixtures.mkdir(parents=True)
+    (fixtures / ".gitignore").write_text("creds.json\n", encoding="utf-8")
+    (root / ".gitignore").write_text("local.txt\n", encoding="utf-8")
+    (repository / ".git" / "info" / "exclude").write_text("notes.md\n", encoding="utf-8")
+    for name in ("internal/cli/fixtures/creds.json", ".envrc", "id_ed25519", "notes.md"):
+        (root / name).write_text("secret\n", encoding="utf-8")
+    (root / "local.txt").write_text("hatchling reads this .gitignore itself\n")
+    with pytest.raises(BuildError) as raised:
+        crafted.hatchling_build(root, "sdist", tmp_path / "dist")
+    message = str(raised.value)
+    assert "would ship 4 file(s) git ignores" in message
+    for name in (".envrc", "id_ed25519", "internal/cli/fixtures/creds.json", "notes.md"):
+        assert f"  {name}\n" in message
+    assert "local.txt" not in message and "[tool.hatch.build.targets.sdist] exclude" in message
+
+    excluded = '\n[tool.hatch.build.targets.sdist]\nexclude = [".envrc", "id_ed25519", '
+    excluded += '"notes.md", "creds.json"]\n'
+    (root / "pyproject.toml").write_text(PYPROJECT + excluded, encoding="utf-8")
+    built = crafted.hatchling_build(root, "sdist", tmp_path / "dist")
+    with tarfile.open(built) as archive:
+        names = archive.getnames()
+    assert "demo-1.0/main.go" in names and not any("creds" in name for name in names)
+
+
+def test_outside_git_or_in_an_ignored_folder_nothing_is_asked(tmp_path: Path, monkeypatch) -> None:
+    git_checkout(tmp_path / "repo", tmp_path / "home", monkeypatch)
+    (tmp_path / "repo" / ".gitignore").write_text("scratch/\n", encoding="utf-8")
+    root = module(tmp_path / "repo" / "scratch" / "demo", "")  # all of it ignored
+    (root / ".envrc").write_text("secret\n", encoding="utf-8")
+    assert sdist.git_ignored_files(root) == []
+    assert sdist.git_ignored_files(module(tmp_path / "loose", "")) == []

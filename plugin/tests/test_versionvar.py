@@ -11,6 +11,7 @@ from hatch_go_binary.errors import BuildError
 from hatch_go_binary.versionvar import Package
 
 MODULE = "example.com/tool"
+RUN_TIME = "string variable assigned at run time (after -X)"
 VAR = "example.com/tool/internal/build.Version"
 
 
@@ -94,6 +95,17 @@ def test_goreleaser_variables_other_than_the_version_do_not_count(tmp_path: Path
         ('// var version = "commented out"\n/* const version = "2.0" */', {}),
         ('var text = "var version = 1"', {}),  # inside a string
         ('var verison = "dev"', {}),  # misspelt: not a version
+        # (b) another variable in the initializer: set at run time
+        ('var version = "dev" + suffix', {"version": RUN_TIME}),
+        ('var version, commit = "dev", os.Getenv("C")', {"version": "string variable"}),
+        ("var version, commit = pair()", {"version": RUN_TIME}),
+        # (d) a literal of another type makes a variable of another type
+        ("var version = 1", {"version": "variable of type int"}),
+        ("var version = false", {"version": "variable of type bool"}),
+        ("var version = 1.5", {"version": "variable of type float64"}),
+        ("var version = `dev`", {"version": "string variable"}),  # a raw string
+        # (e) valid Go that gofmt would spread over lines
+        ('var ( version = "dev" )', {"version": "string variable"}),
     ],
 )
 def test_declarations(source: str, expected: dict[str, str]) -> None:
@@ -243,3 +255,50 @@ def test_with_several_goreleaser_builds_each_command_takes_the_variable_it_links
         tmp_path, 'package main\n\nvar version = "dev"\n', "package build\n\nvar Version string\n"
     )
     assert choose(tmp_path, packages).variable == VAR
+
+
+def test_a_commented_out_goreleaser_line_sets_nothing(tmp_path: Path) -> None:
+    (tmp_path / ".goreleaser.yaml").write_text(
+        "builds:\n  - ldflags:\n"
+        "      # - -s -w -X main.buildDate={{.Version}}\n"
+        "      - -s -w -X main.version={{.Version}} # the one\n"
+        '      - "-X main.tag={{.Version}} # inside quotes"\n'
+    )
+    assert versionvar.goreleaser_variables(tmp_path) == (
+        ["main.version", "main.tag"],
+        ".goreleaser.yaml",
+    )
+
+
+@pytest.mark.parametrize(
+    "assignment",
+    [
+        'func init() { version = "dev-from-init" }',
+        'func main() {\n\tif len(os.Args) > 2 {\n\t\tversion, commit = "a", "b"\n\t}\n}',
+        'var _ = func() bool { version += "-dirty"; return true }()',
+    ],
+)
+def test_a_variable_a_function_assigns_is_refused(tmp_path: Path, assignment: str) -> None:
+    main = package(tmp_path, "cmd/tool", "main", 'package main\n\nvar version = "dev"\n')
+    other_file = tmp_path / "cmd/tool/init.go"  # the package's other file assigns it
+    other_file.write_text(f"package main\n\n{assignment}\n")
+    packages = [Package(main.import_path, "main", (*main.files, other_file), True)]
+    with pytest.raises(BuildError) as caught:
+        choose(tmp_path, packages)
+    assert "main.version (string variable a function assigns (after -X), cmd/tool/tool.go)" in str(
+        caught.value
+    )
+
+
+def test_reading_or_declaring_a_local_is_not_assigning() -> None:
+    source = (
+        'package main\n\nvar version = "dev"\n\nfunc main() {\n\tif version == "" '
+        "|| version != x {\n\t}\n\tv, err := version, 1\n\tvar version = 2\n"
+        '\tb.version = "x"\n}\n'
+    )
+    assert versionvar.assigned_in_functions(source, ["version"]) == set()
+
+
+def test_a_one_line_group_is_found(tmp_path: Path) -> None:
+    packages = tool(tmp_path, 'package main\n\nvar ( commit = "x"; version = "dev" )\n')
+    assert choose(tmp_path, packages).variable == "main.version"

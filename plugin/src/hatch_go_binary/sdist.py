@@ -6,6 +6,12 @@ another system ships without anyone listing it. What that cannot catch:
 - a go.mod `replace` to a folder outside the project, which no sdist can carry:
   refused when the sdist is built (refuse_outside_replaces, from go.mod's text, as the
   sdist needs no Go);
+- a file git ignores other than through the project's .gitignore (a .gitignore in a
+  subfolder, .git/info/exclude, the user's global excludes file): hatchling reads only
+  the project's .gitignore, so a `.envrc` or a `creds.json` git never shows would ship.
+  In a git checkout, git lists the ignored files (refuse_ignored_files) and the sdist
+  stops if hatchling would ship any (a hook cannot take a file out of hatchling's
+  selection);
 - a file the build needs that is ignored, excluded or left out of an `include` list:
   `python -m hatch_go_binary build` builds one wheel from the sdist it made, in
   isolation and with no Go on PATH (check_wheel_builds), and keeps nothing if it fails.
@@ -14,6 +20,7 @@ another system ships without anyone listing it. What that cannot catch:
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -23,6 +30,9 @@ import tempfile
 import time
 from importlib.util import find_spec
 from pathlib import Path
+from typing import Any
+
+from hatchling.builders.constants import EXCLUDED_FILES
 
 from hatch_go_binary import tags
 from hatch_go_binary.config import Settings
@@ -66,6 +76,74 @@ def refuse_outside_replaces(root: Path, go_mod: str) -> None:
             "replace), or move its folder inside the project and point the replace there "
             "(replace example.com/lib => ./third_party/lib)."
         )
+
+
+def _git(root: Path, *arguments: str) -> subprocess.CompletedProcess[bytes] | None:
+    """git ARGUMENTS run in ROOT; None without git."""
+    try:
+        return subprocess.run(
+            ["git", *arguments], cwd=root, stdin=subprocess.DEVNULL, capture_output=True
+        )
+    except OSError:
+        return None
+
+
+def git_ignored_files(root: Path) -> list[str]:
+    """The untracked files under ROOT that git ignores, by any rule it reads (every
+    .gitignore, .git/info/exclude, core.excludesFile), relative to ROOT with `/`; none
+    outside a git checkout, without git, or when ROOT itself is ignored (then none of it
+    belongs to the checkout). 0.07 to 0.16 s on a checkout of 80,000 files, 2,000 ignored;
+    git lists each file of an ignored folder, so a node_modules/ of 20,000 adds 0.7 s
+    here and 1.6 s for hatchling's verdict on them."""
+    project_ignored = _git(root, "check-ignore", "-q", ".")
+    if project_ignored is None or project_ignored.returncode != 1:  # 0 ignored, 128 no checkout
+        return []
+    done = _git(root, "ls-files", "--others", "--ignored", "--exclude-standard", "-z")
+    if done is None or done.returncode != 0:
+        return []
+    listed = done.stdout.decode("utf-8", errors="surrogateescape")
+    return [name for name in listed.split("\0") if name]
+
+
+def _ships(config: Any, relative: str) -> bool:
+    """Whether hatchling's selection (CONFIG, its builder config) puts the project file
+    RELATIVE (with `/`) in the archive: the checks hatchling's walk makes, for one file."""
+    parts = relative.split("/")
+    if parts[-1] in EXCLUDED_FILES:
+        return False
+    for depth in range(len(parts) - 1):
+        if config.directory_is_excluded(parts[depth], os.path.join("", *parts[:depth])):
+            return False
+    path = os.path.join(*parts)
+    if config.path_is_reserved(config.get_distribution_path(path)):
+        return False
+    if config.only_include:
+        absolute = os.path.join(config.root, path)
+        listed = any(
+            absolute == source or absolute.startswith(source.rstrip(os.sep) + os.sep)
+            for source in config.only_include
+        )
+        return listed and config.include_path(path, explicit=True)
+    is_package = os.path.isfile(os.path.join(config.root, *parts[:-1], "__init__.py"))
+    return config.include_path(path, is_package=is_package)
+
+
+def refuse_ignored_files(root: Path, config: Any) -> None:
+    """Stop the sdist when it would ship files git ignores (CONFIG: hatchling's builder
+    config, whose selection decides): git status never shows them, so nobody would see
+    a secret or a local file leave with the source."""
+    shipped = [name for name in git_ignored_files(root) if _ships(config, name)]
+    if not shipped:
+        return
+    shown = "\n".join(f"  {name}" for name in shipped[:20])
+    more = f"\n  ... and {len(shipped) - 20} more" if len(shipped) > 20 else ""
+    raise BuildError(
+        f"the sdist would ship {len(shipped)} file(s) git ignores:\n{shown}{more}\n"
+        "hatchling reads only the project's .gitignore, not a .gitignore in a subfolder, "
+        ".git/info/exclude nor git's global excludes file. Add them to the project's "
+        f".gitignore or to [tool.hatch.build.targets.sdist] exclude in pyproject.toml "
+        f"(exclude = {json.dumps(shipped[:2])}), or move them out of the project."
+    )
 
 
 def _path_without_go(path: str) -> str:

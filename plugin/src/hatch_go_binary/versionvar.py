@@ -9,6 +9,10 @@ packages): `go list` 0.1 to 0.25 s warm and the lookup 0.02 s, per command and t
 an unstripped second link for `go tool nm` took 1.4 s (and 12 s to build nm the first
 time), and a symbol table cannot tell a constant from a variable set at run time.
 A variable the linker drops as unused is not caught, but then nothing prints it.
+The lookup errs towards refusing: an initializer other than string literals, or an
+assignment to the name inside any function of the package (even to a local of that
+name), counts as set at run time: a local so named is renamed, or a constant's name
+written out as the string.
 
 Without a setting, the variable is found: the one the repository's GoReleaser config
 sets to GoReleaser's .Version with -X (where several builds set several, the first that
@@ -83,13 +87,35 @@ class Choice:
     reason: str
 
 
+def _without_yaml_comments(text: str) -> str:
+    """TEXT less YAML's comments: from a `#` at a line's start or after a space or tab,
+    outside quotes, to the line's end (a commented-out ldflags line sets nothing)."""
+    lines = []
+    for line in text.splitlines():
+        quote, at = "", 0
+        while at < len(line):
+            char = line[at]
+            if quote == '"' and char == "\\":
+                at += 1  # an escaped character, perhaps a quote
+            elif quote and char == quote:
+                quote = ""
+            elif not quote and char in "'\"":
+                quote = char
+            elif not quote and char == "#" and (at == 0 or line[at - 1] in " \t"):
+                line = line[:at]
+                break
+            at += 1
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def goreleaser_variables(root: Path) -> tuple[list[str], str]:
     """The variables the repository's GoReleaser config sets to the version with -X, in
     the order written, and the config's file name ("" without one)."""
     for name in GORELEASER_FILES:
         path = root / name
         if path.is_file():
-            text = path.read_text(encoding="utf-8", errors="replace")
+            text = _without_yaml_comments(path.read_text(encoding="utf-8", errors="replace"))
             found = _GORELEASER_X.findall(text)
             return list(dict.fromkeys(found)), name
     return [], ""
@@ -139,26 +165,98 @@ def _specs(tokens: list[str], start: int) -> tuple[list[list[str]], int]:
     return specs, at
 
 
-def _kind(keyword: str, spec: list[str]) -> tuple[list[str], str]:
-    """The names a spec declares and what -X would make of them."""
+_RUN_TIME = "string variable assigned at run time (after -X)"
+_INT = re.compile(r"[+-]?(?:0[xX][0-9a-fA-F_]+|0[oObB][0-9_]+|[0-9][0-9_]*)")
+_FLOAT = re.compile(r"[+-]?[0-9_]*\.?[0-9_]*(?:[eEpP][+-]?[0-9_]+)?")
+
+
+def _value_kind(value: list[str]) -> str:
+    """What an initializer without a type makes of its variable: string literals (joined
+    with +) leave a string variable -X can set; another literal gives another type;
+    anything else (a call, another variable, a constant's name) is counted, to be safe,
+    as set at run time, where it would overwrite what -X wrote."""
+    if not value:
+        return "string variable"
+    if all(token[0] in '"`' or token in "+()" for token in value):
+        return "string variable"
+    joined = "".join(value)
+    if joined in ("true", "false"):
+        return "variable of type bool"
+    if joined.startswith("'"):
+        return "variable of type rune"
+    if _INT.fullmatch(joined):
+        return "variable of type int"
+    if _FLOAT.fullmatch(joined) and any(char.isdigit() for char in joined):
+        return "variable of type float64"
+    return _RUN_TIME
+
+
+def _split_values(value: list[str]) -> list[list[str]]:
+    """An initializer list's expressions, split at its top-level commas."""
+    parts, part, depth = [], [], 0
+    for token in value:
+        depth += (token in _OPEN) - (token in _CLOSE)
+        if token == "," and depth == 0:
+            parts.append(part)
+            part = []
+        else:
+            part.append(token)
+    return [*parts, part]
+
+
+def _kind(keyword: str, spec: list[str]) -> dict[str, str]:
+    """{name: what -X would make of it} for the names a spec declares."""
     names, at = [spec[0]], 1
     while at + 1 < len(spec) and spec[at] == ",":
         names.append(spec[at + 1])
         at += 2
     if keyword == "const":
-        return names, "constant"
+        return dict.fromkeys(names, "constant")
     rest = spec[at:]
     type_tokens = rest[: rest.index("=")] if "=" in rest else rest
     value = rest[rest.index("=") + 1 :] if "=" in rest else []
     if type_tokens and type_tokens != ["string"]:
-        return names, f"variable of type {''.join(type_tokens)}"
-    called = any(
-        token == "(" and index > 0 and (value[index - 1] in _CLOSE or value[index - 1][0].isalnum())
-        for index, token in enumerate(value)
-    )
-    if called or "func" in value:
-        return names, "string variable assigned at run time (after -X)"
-    return names, "string variable"
+        return dict.fromkeys(names, f"variable of type {''.join(type_tokens)}")
+    values = _split_values(value) if value else [[] for _ in names]
+    if len(values) != len(names):  # var a, b = f(): one call for both
+        return dict.fromkeys(names, _RUN_TIME)
+    kinds = {name: _value_kind(part) for name, part in zip(names, values)}
+    if type_tokens:  # var version string = ...: no other type, whatever the value
+        kinds = {
+            name: _RUN_TIME if kind == _RUN_TIME else "string variable"
+            for name, kind in kinds.items()
+        }
+    return kinds
+
+
+_COMPOUND = "+-*/%&|^"  # version += "x" assigns too
+
+
+def assigned_in_functions(source: str, wanted: Iterable[str]) -> set[str]:
+    """The names in WANTED that SOURCE assigns inside braces (a function body, a function
+    literal): `name =`, `name += `, `a, name =`, not after `.`, `var` or `const`.
+    Conservative: a parameter or local variable of that name, or a local `var (...)`
+    group, counts too, and the package variable is then refused rather than trusted."""
+    wanted, found = set(wanted), set()
+    tokens, depth = _tokens(source), 0
+    for at, token in enumerate(tokens):
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+        if depth == 0 or token not in wanted or token in found:
+            continue
+        if at > 0 and tokens[at - 1] in (".", "var", "const"):
+            continue
+        after = at + 1
+        while after + 1 < len(tokens) and tokens[after] == "," and tokens[after + 1][0].isalpha():
+            after += 2
+        operator = tokens[after : after + 2]
+        plain = operator[:1] == ["="] and operator[1:] != ["="]  # not ==
+        compound = len(operator) == 2 and operator[0] in _COMPOUND and operator[1] == "="
+        if plain or compound:
+            found.add(token)
+    return found
 
 
 def declarations(source: str, wanted: Iterable[str]) -> dict[str, str]:
@@ -170,8 +268,8 @@ def declarations(source: str, wanted: Iterable[str]) -> dict[str, str]:
         if depth == 0 and token in ("var", "const"):
             specs, at = _specs(tokens, at)
             for spec in specs:
-                names, kind = _kind(token, spec)
-                found.update({name: kind for name in names if name in wanted})
+                kinds = _kind(token, spec)
+                found.update({name: kind for name, kind in kinds.items() if name in wanted})
             continue
         depth += (token in _OPEN) - (token in _CLOSE)
         at += 1
@@ -206,30 +304,38 @@ def _symbol(package: Package, name: str) -> str:
     return f"main.{name}" if package.name == "main" else f"{package.import_path}.{name}"
 
 
-def _declares_maybe(source: str, names: Sequence[str]) -> bool:
-    """Whether a line of SOURCE could declare one of NAMES (a cheap test before parsing)."""
+def _mentions(source: str, names: Sequence[str]) -> bool:
+    """Whether SOURCE holds one of NAMES as a word (a cheap test before tokenizing)."""
     alternatives = "|".join(map(re.escape, names))
-    pattern = rf"^[ \t]*(?:(?:var|const)[ \t]+)?(?:\w+[ \t]*,[ \t]*)*(?:{alternatives})\b"
-    return re.search(pattern, source, re.M) is not None
+    return re.search(rf"\b(?:{alternatives})\b", source) is not None
 
 
 def declared_in(package: Package, names: Iterable[str], root: Path) -> list[Declared]:
+    """PACKAGE's package-level declarations of NAMES; a string variable that a function
+    of the package assigns (in any of its files) is set at run time, after -X."""
     names = tuple(names)
-    found = []
+    found: list[Declared] = []
+    assigned: set[str] = set()
     for path in package.files:
         try:
             source = path.read_text(encoding="utf-8", errors="replace")
         except OSError:
             continue
-        if not _declares_maybe(source, names):
-            continue  # most files never start a line with it: skip the tokenizer
+        if not _mentions(source, names):
+            continue  # most files never name it: skip the tokenizer
         try:
             shown = path.relative_to(root).as_posix()
         except ValueError:
             shown = f"{package.import_path}/{path.name}"
         for name, kind in declarations(source, names).items():
             found.append(Declared(_symbol(package, name), kind, shown))
-    return found
+        assigned |= assigned_in_functions(source, names)
+    return [
+        Declared(declared.variable, "string variable a function assigns (after -X)", declared.file)
+        if declared.settable and declared.variable.rpartition(".")[2] in assigned
+        else declared
+        for declared in found
+    ]
 
 
 def candidates(packages: Sequence[Package], root: Path) -> list[Declared]:

@@ -8,7 +8,8 @@ what that binary holds (PEP 770), read from the binary itself.
 Enabled for the sdist target too, the hook adds sboms/<name>.cyclonedx.json to the
 sdist, from go.mod and go.sum: building an sdist needs no Go. The source holds every
 command, so that SBOM is one, named after the distribution ([project] name, normalized).
-A go.mod `replace` to a folder outside the project stops the sdist (sdist.py).
+A go.mod `replace` to a folder outside the project stops the sdist, and so does a file
+git ignores that hatchling would ship (sdist.py).
 
 Which platform: the host's, or $GO_WHEEL_TARGET in Go's spelling (linux/arm64).
 """
@@ -81,6 +82,7 @@ class GoBinaryBuildHook(BuildHookInterface):
         settings = self.settings  # a wrong setting fails the sdist as it fails the wheel
         self._refuse_entry_point_clash(settings)
         if self.target_name == "sdist":
+            sdist.refuse_ignored_files(Path(self.root), self.build_config)
             self._add_sdist_sbom(build_data)
             return
         self._target = target = chosen_target(settings)
