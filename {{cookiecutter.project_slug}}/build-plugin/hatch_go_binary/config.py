@@ -62,6 +62,8 @@ class Settings:
     cgo_per_target: Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]] = field(
         default_factory=dict
     )
+    # How many CI jobs share the targets (shards.py): a number, or "auto"
+    shards: int | str = "auto"
 
     @property
     def command(self) -> str:
@@ -403,7 +405,23 @@ KEYS = (
     "cgo-cflags",
     "cgo-ldflags",
     "cgo-per-target",
+    "shards",
 )
+
+
+def _shards(table: Mapping[str, Any], targets: tuple[str, ...]) -> int | str:
+    shards = table.get("shards", "auto")
+    allowed = (
+        f'must be "auto" or a number of CI jobs from 1 to {len(targets)} (one per target at '
+        "most: each job builds at least one)"
+    )
+    if shards == "auto":
+        return shards
+    if isinstance(shards, bool) or not isinstance(shards, int):
+        raise _bad("shards", shards, allowed)
+    if not 1 <= shards <= len(targets):
+        raise _bad("shards", shards, allowed)
+    return shards
 
 
 def read_settings(pyproject: Mapping[str, Any], root: Path) -> Settings:
@@ -422,16 +440,18 @@ def read_settings(pyproject: Mapping[str, Any], root: Path) -> Settings:
     cgo = table.get("cgo", False)
     if not isinstance(cgo, bool):
         raise _bad("cgo", cgo, "must be true or false")
+    targets = _targets(table)
     return Settings(
         commands=_commands(table, pyproject.get("project", {}), root),
         cgo=cgo,
-        targets=_targets(table),
+        targets=targets,
         linux_libc=_linux_libc(table, cgo),
         ldflags=_ldflags(table),
         version_variable=_version_variable(table),
         pins=_pins(pyproject),
         cgo_flags=_cgo_flags(table, cgo),
         cgo_per_target=_cgo_per_target(table, cgo),
+        shards=_shards(table, targets),
     )
 
 
