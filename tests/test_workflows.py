@@ -229,14 +229,17 @@ def test_release_and_ci_call_the_one_build(rendered: Path) -> None:
     # build.yml is only ever called, and hands over the digest of its SHA256SUMS
     assert build[True] == {  # YAML 1.1 reads the `on` key as True
         "workflow_call": {
+            "inputs": {"go-cache": build[True]["workflow_call"]["inputs"]["go-cache"]},
             "outputs": {
                 "sha256sums": {
                     "description": build[True]["workflow_call"]["outputs"]["sha256sums"]["description"],
-                    "value": "${{ jobs.wheels.outputs.sha256sums }}",
+                    # from the single job, or from the gather job of a fanned-out build
+                    "value": "${{ jobs.wheels.outputs.sha256sums || jobs.gather.outputs.sha256sums }}",
                 }
-            }
+            },
         }
     }
+    assert build[True]["workflow_call"]["inputs"]["go-cache"]["default"] is False
     wheels = build["jobs"]["wheels"]
     assert wheels["outputs"] == {"sha256sums": "${{ steps.checksums.outputs.sha256sums }}"}
     runs = {step.get("id"): step.get("run") for step in wheels["steps"]}
@@ -251,7 +254,17 @@ def test_release_and_ci_call_the_one_build(rendered: Path) -> None:
     ]
     runners = {entry["runner"] for entry in build["jobs"]["smoke"]["strategy"]["matrix"]["include"]}
     assert runners == {"ubuntu-latest", "ubuntu-24.04-arm", "macos-latest", "macos-15-intel", "windows-latest"}
-    assert set(build["jobs"]) == {"wheels", "smoke", "smoke-musl"}
+    assert set(build["jobs"]) == {"plan", "wheels", "shard", "gather", "smoke", "smoke-musl"}
+    # the gather job hands on what the single job does, under the same name
+    gather = build["jobs"]["gather"]
+    assert gather["outputs"] == {"sha256sums": "${{ steps.gather.outputs.sha256sums }}"}
+    (gathered,) = [step for step in gather["steps"] if step.get("uses", "").startswith("actions/upload-artifact@")]
+    assert gathered["with"] == upload["with"]
+    for smoke in ("smoke", "smoke-musl"):
+        assert build["jobs"][smoke]["needs"] == ["wheels", "gather"]
+    # CI reuses Go's cache; a release (the default) starts clean
+    assert ci["jobs"]["build"]["with"] == {"go-cache": True}
+    assert "with" not in release["jobs"]["build"]
     # both callers use it, and neither builds or smoke-tests on its own
     for caller in (ci, release):
         assert caller["jobs"]["build"]["uses"] == f"./.github/workflows/{names(rendered)[0]}"
@@ -317,7 +330,10 @@ def test_workflows_call_sessions_the_noxfile_has(rendered: Path) -> None:
     called = set()
     for name in names(rendered):
         called |= set(re.findall(r"nox -s ([\w-]+)", (rendered / ".github/workflows" / name).read_text()))
-    assert called == {"lint", "tests", "wheels", "smoke", "check-version", "publish", "checksums", "sboms"}
+    assert called == {
+        *("lint", "tests", "wheels", "smoke", "check-version", "publish", "checksums", "sboms"),
+        *("shards", "gather"),
+    }
     assert called <= sessions
 
 

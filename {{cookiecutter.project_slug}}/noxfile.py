@@ -414,6 +414,18 @@ def checksums(session: nox.Session) -> None:
 
 
 @nox.session(venv_backend=GATE_BACKEND, default=False)
+def shards(session: nox.Session) -> None:
+    """Say how many CI jobs share the targets (`shards` in pyproject.toml), which builds which."""
+    gate(session, "shards", *session.posargs)
+
+
+@nox.session(venv_backend=GATE_BACKEND, default=False)
+def gather(session: nox.Session) -> None:
+    """Merge the shards' folders into dist/ (`-- shards/*/dist`), then write SHA256SUMS."""
+    gate(session, "gather", *session.posargs)
+
+
+@nox.session(venv_backend=GATE_BACKEND, default=False)
 def sboms(session: nox.Session) -> None:
     """Copy the wheels' and the sdist's SBOMs to dist-record/sboms/, named after their artifact."""
     gate(session, "sboms", *session.posargs)

@@ -249,6 +249,9 @@ A_DATE = datetime.date(2024, 1, 2)  # what TOML's `key = 2024-01-02` parses to
 
 BAD_VALUES = [
     # (key, value, extra settings, the value as shown, what the message allows)
+    ("shards", 0, {}, "0", 'must be "auto" or a number of CI jobs from 1 to 12'),
+    ("shards", "all", {}, '"all"', 'must be "auto" or a number of CI jobs'),
+    ("shards", 3, {"targets": ["linux/amd64"]}, "3", "from 1 to 1 (one per target at most"),
     ("command", 1, {}, "1", "must be a string"),
     ("command", ["tool"], {}, '["tool"]', "must be a string"),
     ("command", A_DATE, {}, "2024-01-02", "must be a string"),

@@ -63,6 +63,8 @@ class Settings:
         default_factory=dict
     )
     buildvcs: bool = False  # Go stamps the main module's version from the git tag
+    # How many CI jobs share the targets (shards.py): a number, or "auto"
+    shards: int | str = "auto"
 
     @property
     def command(self) -> str:
@@ -407,7 +409,23 @@ KEYS = (
     "cgo-ldflags",
     "cgo-per-target",
     "buildvcs",
+    "shards",
 )
+
+
+def _shards(table: Mapping[str, Any], targets: tuple[str, ...]) -> int | str:
+    shards = table.get("shards", "auto")
+    allowed = (
+        f'must be "auto" or a number of CI jobs from 1 to {len(targets)} (one per target at '
+        "most: each job builds at least one)"
+    )
+    if shards == "auto":
+        return shards
+    if isinstance(shards, bool) or not isinstance(shards, int):
+        raise _bad("shards", shards, allowed)
+    if not 1 <= shards <= len(targets):
+        raise _bad("shards", shards, allowed)
+    return shards
 
 
 def read_settings(pyproject: Mapping[str, Any], root: Path) -> Settings:
@@ -427,10 +445,11 @@ def read_settings(pyproject: Mapping[str, Any], root: Path) -> Settings:
     for key, value in (("cgo", cgo), ("buildvcs", buildvcs)):
         if not isinstance(value, bool):
             raise _bad(key, value, "must be true or false")
+    targets = _targets(table)
     return Settings(
         commands=_commands(table, pyproject.get("project", {}), root),
         cgo=cgo,
-        targets=_targets(table),
+        targets=targets,
         linux_libc=_linux_libc(table, cgo),
         ldflags=_ldflags(table),
         version_variable=_version_variable(table),
@@ -438,6 +457,7 @@ def read_settings(pyproject: Mapping[str, Any], root: Path) -> Settings:
         cgo_flags=_cgo_flags(table, cgo),
         cgo_per_target=_cgo_per_target(table, cgo),
         buildvcs=buildvcs,
+        shards=_shards(table, targets),
     )
 
 

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from hatch_go_binary import goenv
 from hatch_go_binary.audit import sha256_of
+from hatch_go_binary.audit.upload_rules import describe_quota
 from hatch_go_binary.build import BUILD_OUTPUTS, STALE_AFTER
 from hatch_go_binary.config import Settings, load_pyproject, read_settings
 from hatch_go_binary.errors import BuildError, file_in_the_way, not_a_folder
@@ -354,6 +355,12 @@ def parse_args(argv: list[str] | None, parser: argparse.ArgumentParser) -> argpa
         default=os.environ.get("GO_WHEEL_JOBS", "0"),
         help="builds at once (default: $GO_WHEEL_JOBS, else 0: one per CPU)",
     )
+    parser.add_argument(
+        "--shard",
+        metavar="I/N",
+        help="build only the I-th of N shares of the targets (shard 1 has the sdist), for "
+        "`gather` to merge (python -m hatch_go_binary shards)",
+    )
     parser.add_argument("--no-sdist", action="store_true", help="build wheels only")
     parser.add_argument(
         "--no-sdist-check",
@@ -453,6 +460,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{parser.prog}: {not_a_folder(folder, holds)}", file=sys.stderr)
             return 1
     jobs = [*(options.targets or settings.targets), *([] if options.no_sdist else [SDIST])]
+    shard = None
+    if options.shard is not None:
+        from hatch_go_binary.shards import shard_jobs
+
+        if options.targets:
+            parser.error("--shard picks the targets itself: name none with it")
+        try:
+            jobs, shard = shard_jobs(options.shard, settings, not options.no_sdist)
+        except BuildError as error:
+            parser.error(str(error))
     workers = int(options.jobs) or min(len(jobs), usable_cpus())
     run = None if options.no_audit else start_audit(settings, root, options.dist_checks)
     (root / "build").mkdir(exist_ok=True)
@@ -494,6 +511,8 @@ def main(argv: list[str] | None = None) -> int:
         if not options.no_audit:
             after, environment = git_source(root), go_environment(settings, root)
             record = build_record(staged, source, after, environment, no_git)
+            if shard is not None:  # what `gather` checks: which targets, of how many shards
+                record["shard"] = shard
         try:
             replaced = replace_artifacts(options.out, staged, record)
         except OSError as error:
@@ -513,6 +532,8 @@ def main(argv: list[str] | None = None) -> int:
             doubt = goenv.describe(record["go-environment"])
             if doubt:  # verify --strict refuses it: say so now, not at the release
                 print(f"warning: {options.out}/ {doubt}; a release refuses it", file=sys.stderr)
+        if shard is None:  # a shard is a part: `gather` says it for the whole
+            print(describe_quota(list(replaced.values())))
         return 0
     finally:
         if run is not None:

@@ -43,6 +43,7 @@ from packaging.version import InvalidVersion, Version
 
 from hatch_go_binary import goenv
 from hatch_go_binary.audit import sha256_of
+from hatch_go_binary.audit.upload_rules import RELEASE_OPEN_DAYS, describe_quota
 from hatch_go_binary.config import load_pyproject, read_settings
 from hatch_go_binary.errors import BuildError
 from hatch_go_binary.matrix import (
@@ -192,19 +193,10 @@ def _source_doubts(
     return doubts
 
 
-def check_record(
-    dist: Path,
-    files: list[Path],
-    root: Path,
-    strict: bool,
-    tag: str | None,
-    allow_missing: list[str] = (),
-) -> str:
-    """Fail unless DIST's wheels and sdist are exactly those of the build in its record,
-    byte for byte. STRICT: also unless that build is of ROOT's HEAD (and the tag) with
-    nothing uncommitted, with Go's default settings, and of every configured target but
-    ALLOW_MISSING; otherwise doubts about the source are warnings.
-    Returns the line that says which build DIST is."""
+def read_matching_record(dist: Path, files: list[Path]) -> tuple[Path, dict, dict[str, str]]:
+    """DIST's build record (its path, its content, {target: file}), once FILES, DIST's
+    wheels and sdist, are exactly those it lists, byte for byte; else a GateError naming
+    each file that differs."""
     record_path, folder = record_folder(dist) / RECORD, shown(dist)
     if not record_path.is_file():
         raise GateError(
@@ -214,7 +206,6 @@ def check_record(
             "`nox -s wheels`"
         )
     record, listed, targets = _read_record(record_path)
-    source = record["source"]
     present = {path.name: sha256_of(path) for path in files}
     ours = {distribution_of(name) for name in listed}
     problems = [
@@ -239,6 +230,25 @@ def check_record(
             + "\nRebuild with `nox -s wheels`: it replaces every wheel and sdist in "
             + f"{folder} at once"
         )
+    return record_path, record, targets
+
+
+def check_record(
+    dist: Path,
+    files: list[Path],
+    root: Path,
+    strict: bool,
+    tag: str | None,
+    allow_missing: list[str] = (),
+) -> str:
+    """Fail unless DIST's wheels and sdist are exactly those of the build in its record,
+    byte for byte. STRICT: also unless that build is of ROOT's HEAD (and the tag) with
+    nothing uncommitted, with Go's default settings, and of every configured target but
+    ALLOW_MISSING; otherwise doubts about the source are warnings.
+    Returns the line that says which build DIST is."""
+    record_path, record, targets = read_matching_record(dist, files)
+    folder = shown(dist)
+    source = record["source"]
     missing = _missing_targets(root, targets, list(allow_missing))
     if missing and strict:
         raise GateError(
@@ -307,6 +317,11 @@ def verify(
             f"{', '.join(stale)}. Rebuild with `nox -s wheels`"
         )
     print(verified)
+    if strict:  # the release gate: what it lets through is uploaded next
+        print(
+            f"{describe_quota(files)}. PyPI takes no new file for a release older than "
+            f"{RELEASE_OPEN_DAYS} days: what this release lacks now cannot be added after that"
+        )
     return files
 
 

@@ -7,6 +7,9 @@ usage: python -m hatch_go_binary COMMAND [ARGS]
 
 commands:
   build   build the sdist and one audited wheel per target into dist/ (--help for more)
+  shards  say how many CI jobs share the targets, and which builds which (--json)
+  gather  merge the output folders of `build --shard I/N` into one build (--out dist),
+          check that every target arrived once from one source, write SHA256SUMS
   audit   check wheels' tags against their binaries, and PyPI's upload rules
   requirements
           print what `build` needs installed besides hatchling, one per line
@@ -39,6 +42,10 @@ def main(argv=None) -> int:
         from hatch_go_binary.release import main as release
 
         return release(command, rest)
+    if command in ("shards", "gather"):
+        from hatch_go_binary.shards import main as shards
+
+        return shards(command, rest)
     if command == "upload":
         from hatch_go_binary.upload import main as upload
 

@@ -153,6 +153,7 @@ BUILD_OUTPUTS = (
     "build/matrix-*",
     "dist",
     "dist-record",
+    "shards",  # the shards' output folders (build --shard), in CI
     ".nox",
 )
 

@@ -24,6 +24,9 @@ from hatch_go_binary.audit.model import Finding
 # What PyPI's upload code accepts (2026).
 MAX_SUMMARY = 512
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024  # PyPI's default per-file limit, 100 MiB
+MAX_PROJECT_BYTES = 10 * 1024**3  # PyPI's default limit for all of a project's files, 10 GiB
+# Since July 2026 PyPI takes no new file for a release older than this.
+RELEASE_OPEN_DAYS = 14
 
 ZIP_METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflated"}
 ZIP_FLAG_DATA_DESCRIPTOR = 0x08
@@ -31,6 +34,18 @@ ZIP_FLAG_UTF8 = 0x800
 ZIP_END = struct.Struct("<4sHHHHIIH")  # end-of-central-directory record, before its comment
 # The start of a local file header: signature, version needed, flags, method.
 ZIP_LOCAL = struct.Struct("<4sHHH")
+
+
+def describe_quota(files: list[Path]) -> str:
+    """The release's total size, and how many releases of that size PyPI's project limit
+    holds: every release stays on PyPI, and counts, until the project deletes it."""
+    total = sum(path.stat().st_size for path in files)
+    fits = MAX_PROJECT_BYTES // total if total else 0
+    return (
+        f"this release: {len(files)} files, {total / 2**20:.1f} MiB in all; PyPI's "
+        f"{MAX_PROJECT_BYTES // 2**30} GiB project limit holds {fits:,} releases of this size "
+        "(every release counts until deleted)"
+    )
 
 
 def check_size(path: Path) -> Iterator[Finding]:
