@@ -94,7 +94,15 @@ def test_tampered_missing_extra_archives_refused(tmp_path: Path) -> None:
         WrapError, match=r"demo_1\.2\.0_linux_arm64\.tar\.gz: listed .* but missing"
     ):
         prebuilt.checked_archives(folder)
+    (folder / "checksums.txt").rename(folder / "demo_1.2.0_checksums.txt")  # GoReleaser's default
+    listed = r"linux_arm64\.tar\.gz: listed in demo_1\.2\.0_checksums\.txt"
+    with pytest.raises(WrapError, match=listed):
+        prebuilt.checked_archives(folder)
+    (folder / "checksums.txt").write_text("")
+    with pytest.raises(WrapError, match="several checksums files"):
+        prebuilt.checked_archives(folder)
     (folder / "checksums.txt").unlink()
+    (folder / "demo_1.2.0_checksums.txt").unlink()
     with pytest.raises(WrapError, match=r"has no checksums\.txt"):
         prebuilt.checked_archives(folder)
 

@@ -141,27 +141,39 @@ def is_archive(name: str) -> bool:
     return name.endswith(ARCHIVE_SUFFIXES)
 
 
-def checked_archives(folder: Path) -> dict[str, Path]:
-    """FOLDER's archives, each proven by its checksums.txt before anything reads inside:
-    a listed archive missing, an archive not listed, or one with other bytes stops it."""
-    sums_path = folder / CHECKSUMS
-    if not sums_path.is_file():
+def checksums_file(folder: Path) -> Path:
+    """FOLDER's checksums file: GoReleaser names it <project>_<version>_checksums.txt by
+    default, checksums.txt or another name ending so in many configs."""
+    found = sorted(path for path in folder.iterdir() if path.name.endswith(CHECKSUMS))
+    if len(found) == 1:
+        return found[0]
+    if not found:
         raise WrapError(
-            f"{folder} has no {CHECKSUMS}: download it with the release's archives; nothing "
-            "is unpacked before each archive is checked against it"
+            f"{folder} has no {CHECKSUMS} (nor *_{CHECKSUMS}): download it with the release's "
+            "archives; nothing is unpacked before each archive is checked against it"
         )
+    names = ", ".join(path.name for path in found)
+    raise WrapError(f"{folder} has several checksums files ({names}): name one with --checksums")
+
+
+def checked_archives(folder: Path, sums_path: Path | None = None) -> dict[str, Path]:
+    """FOLDER's archives, each proven by the checksums file before anything reads inside:
+    a listed archive missing, an archive not listed, or one with other bytes stops it."""
+    sums_path = sums_path or checksums_file(folder)
+    if not sums_path.is_file():
+        raise WrapError(f"--checksums {sums_path}: no such file")
     sums = read_checksums(sums_path.read_text(encoding="utf-8"), str(sums_path))
     present = {path.name: path for path in folder.iterdir() if path.is_file()}
     extra = sorted(name for name in present if is_archive(name) and name not in sums)
     if extra:
         raise WrapError(
-            f"{', '.join(extra)}: in {folder} but not in {CHECKSUMS}, so nothing vouches for "
+            f"{', '.join(extra)}: in {folder} but not in {sums_path.name}, so nothing vouches for "
             "it: remove it, or take the checksums file of the release it belongs to"
         )
     missing = sorted(name for name in sums if is_archive(name) and name not in present)
     if missing:
         raise WrapError(
-            f"{', '.join(missing)}: listed in {CHECKSUMS} but missing from {folder}: download "
+            f"{', '.join(missing)}: listed in {sums_path.name} but missing from {folder}: download "
             "every archive of the release"
         )
     archives = {}
@@ -169,12 +181,12 @@ def checked_archives(folder: Path) -> dict[str, Path]:
         digest = sha256(present[name].read_bytes())
         if digest != sums[name]:
             raise WrapError(
-                f"{name}: sha256 {digest}, but {CHECKSUMS} says {sums[name]}: the archive is "
+                f"{name}: sha256 {digest}, but {sums_path.name} says {sums[name]}: the archive is "
                 "not the one released (damaged or replaced); download it again"
             )
         archives[name] = present[name]
     if not archives:
-        raise WrapError(f"{CHECKSUMS} in {folder} lists no .tar.gz or .zip archive")
+        raise WrapError(f"{sums_path} lists no .tar.gz or .zip archive")
     return archives
 
 
@@ -238,10 +250,10 @@ def archive_binaries(path: Path, commands: list[str]) -> dict[str, bytes]:
     return found
 
 
-def from_archives(folder: Path, commands: list[str]) -> list[Release]:
+def from_archives(folder: Path, commands: list[str], sums: Path | None = None) -> list[Release]:
     return [
         Release(name, sha256(path.read_bytes()), archive_binaries(path, commands))
-        for name, path in checked_archives(folder).items()
+        for name, path in checked_archives(folder, sums).items()
     ]
 
 
@@ -452,6 +464,11 @@ def main(argv: list[str] | None = None) -> int:
         "archives and checksums.txt",
     )
     parser.add_argument("--tag", help="the release's tag or version (archives folder only)")
+    parser.add_argument(
+        "--checksums",
+        type=Path,
+        help="the checksums file, where the folder holds several (default: *checksums.txt)",
+    )
     parser.add_argument("--out", type=Path, default=Path("dist"), help="output folder (dist)")
     parser.add_argument(
         "--no-version-check",
@@ -484,7 +501,7 @@ def _release_input(
             f"{folder} holds no artifacts.json, so it is taken for a folder of release "
             "archives: say which release with --tag (such as --tag v1.2.0)"
         )
-    return from_archives(folder, commands), options.tag, "--tag"
+    return from_archives(folder, commands, options.checksums), options.tag, "--tag"
 
 
 def wrap(options: argparse.Namespace) -> int:
