@@ -511,6 +511,9 @@ def wrap(options: argparse.Namespace) -> int:
     pyproject = load_pyproject(root)
     settings = read_settings(pyproject, root)
     commands = [command.name for command in settings.commands]
+    missing = matrix.missing_deflate()
+    if missing:
+        raise WrapError(missing)
     releases, released, source = _release_input(options, commands)
     version = check_version(released, pyproject.get("project", {}).get("version"), source)
     run = matrix.start_audit(settings, root, options.dist_checks)
