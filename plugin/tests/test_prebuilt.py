@@ -241,3 +241,30 @@ def test_wrap_refuses_another_version(tmp_path: Path, monkeypatch, capsys) -> No
         prebuilt.main([str(folder), "--tag", "v1.3.0"])
     assert "the release is v1.3.0 (--tag)" in capsys.readouterr().err
     assert not (project / "dist").exists()
+
+
+def go_macho(cpu: int) -> bytes:
+    """A thin Mach-O with Go build information, 16-byte aligned as Go writes it."""
+    head = crafted.macho(cpu)
+    return head + bytes(-len(head) % 16) + crafted.go_buildinfo()
+
+
+def test_wrap_goreleaser_dist_universal(tmp_path: Path, monkeypatch, capsys) -> None:
+    """GoReleaser's dist/ with a universal binary: one universal2 wheel holding it."""
+    fat = crafted.fat(
+        (crafted.CPU_X86_64, go_macho(crafted.CPU_X86_64)),
+        (crafted.CPU_ARM64, go_macho(crafted.CPU_ARM64)),
+    )
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    dist = goreleaser_dist(project / "goreleaser", {"demo_darwin_all": ("Universal Binary", fat)})
+    monkeypatch.chdir(project)
+    assert prebuilt.main([str(dist), "--out", "wheels"]) == 0, capsys.readouterr()
+    (wheel,) = (project / "wheels").glob("*.whl")
+    assert wheel.name == "demo_tool-1.2.0-py3-none-macosx_11_0_universal2.whl"
+    with zipfile.ZipFile(wheel) as archive:
+        assert archive.read("demo_tool-1.2.0.data/scripts/demo") == fat
+    record = json.loads((project / "wheels-record" / "BUILD.json").read_text())
+    assert record["artifacts"][0]["from"] == "goreleaser/demo_darwin_all"
+    assert record["artifacts"][0]["target"] == "darwin/universal2"

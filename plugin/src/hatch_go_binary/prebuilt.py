@@ -350,7 +350,7 @@ def check_version(released: str, project: object, source: str) -> str:
     except InvalidVersion:
         raise WrapError(
             f"the release's version {released!r} ({source}) is no PEP 440 version, so no "
-            "wheel can carry it"
+            "wheel can carry it (a snapshot: give --tag with pyproject.toml's version)"
         ) from None
     if given != wanted:
         raise WrapError(
