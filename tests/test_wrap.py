@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import re
 import shutil
@@ -109,6 +110,10 @@ def test_wrapped_release_installs_and_runs(template: Path, tmp_path: Path) -> No
         with zipfile.ZipFile(wheel) as archive:
             script = next(name for name in archive.namelist() if name.startswith(SCRIPT))
             assert archive.read(script) in binaries.values(), wheel.name
+    record = json.loads((project / "dist-record" / "BUILD.json").read_text(encoding="utf-8"))
+    release = tmp_path / "release"
+    taken = {name: digest for entry in record["artifacts"] for name, digest in entry["from"].items()}
+    assert taken == {name: sha256((release / name).read_bytes()) for name in binaries}
     verified = run_plugin(python, project, "verify")
     assert verified.returncode == 0, verified.stdout + verified.stderr
 

@@ -76,7 +76,7 @@ def test_archives_checked_before_reading(tmp_path: Path) -> None:
     releases = prebuilt.from_archives(folder, [COMMAND])
     assert [item.binaries for item in releases] == [{"demo": LINUX_AMD64}, {"demo": LINUX_ARM64}]
     name = "demo_1.2.0_linux_amd64.tar.gz"
-    assert releases[0].origin_sha256 == sha((folder / name).read_bytes())
+    assert releases[0].files == {name: sha((folder / name).read_bytes())}
 
 
 def test_tampered_missing_extra_archives_refused(tmp_path: Path) -> None:
@@ -225,9 +225,9 @@ def test_wrap_gives_the_builds_wheels(tmp_path: Path, monkeypatch, capsys) -> No
             assert archive.read("demo_tool-1.2.0.data/scripts/demo") == binary
             assert "demo_tool-1.2.0.dist-info/sboms/demo.cyclonedx.json" in archive.namelist()
     record = json.loads((project / "dist-record" / "BUILD.json").read_text())
-    assert {entry["from"]: entry["from-sha256"] for entry in record["artifacts"]} == {
-        name: sha((folder / name).read_bytes()) for name in TWO
-    }
+    assert [entry["from"] for entry in record["artifacts"]] == [
+        {name: sha((folder / name).read_bytes())} for name in TWO
+    ]
     assert len(release.verify(project / "dist", project)) == 2
 
 
@@ -266,5 +266,5 @@ def test_wrap_goreleaser_dist_universal(tmp_path: Path, monkeypatch, capsys) -> 
     with zipfile.ZipFile(wheel) as archive:
         assert archive.read("demo_tool-1.2.0.data/scripts/demo") == fat
     record = json.loads((project / "wheels-record" / "BUILD.json").read_text())
-    assert record["artifacts"][0]["from"] == "goreleaser/demo_darwin_all"
+    assert record["artifacts"][0]["from"] == {"goreleaser/demo_darwin_all/demo": sha(fat)}
     assert record["artifacts"][0]["target"] == "darwin/universal2"

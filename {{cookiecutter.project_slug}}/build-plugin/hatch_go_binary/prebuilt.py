@@ -48,11 +48,12 @@ class WrapError(BuildError):
 
 @dataclass(frozen=True)
 class Release:
-    """One platform's binaries as the release holds them: {command: bytes}, and where
-    they came from (an archive, or a folder of GoReleaser's dist/) with its sha256."""
+    """One platform's binaries as the release holds them: {command: bytes}; where they
+    came from (an archive, or a folder of GoReleaser's dist/), and the files read there
+    with their sha256 (the archive, or each binary), for the build record."""
 
     origin: str
-    origin_sha256: str
+    files: dict[str, str]
     binaries: dict[str, bytes]
 
 
@@ -252,7 +253,7 @@ def archive_binaries(path: Path, commands: list[str]) -> dict[str, bytes]:
 
 def from_archives(folder: Path, commands: list[str], sums: Path | None = None) -> list[Release]:
     return [
-        Release(name, sha256(path.read_bytes()), archive_binaries(path, commands))
+        Release(name, {name: sha256(path.read_bytes())}, archive_binaries(path, commands))
         for name, path in checked_archives(folder, sums).items()
     ]
 
@@ -309,8 +310,11 @@ def from_goreleaser_dist(dist: Path, commands: list[str]) -> list[Release]:
                 f"{dist}/{origin}: artifacts.json has no binary {', '.join(missing)} there"
             )
         data = {command: path.read_bytes() for command, path in binaries.items()}
-        digest = sha256(b"".join(sha256(data[command]).encode() for command in commands))
-        releases.append(Release(f"{dist.name}/{origin}", digest, data))
+        files = {
+            f"{dist.name}/{origin}/{binaries[command].name}": sha256(data[command])
+            for command in commands
+        }
+        releases.append(Release(f"{dist.name}/{origin}", files, data))
     if not releases:
         raise WrapError(
             f"{dist}/artifacts.json lists no binary named {', '.join(commands)}: "
@@ -555,9 +559,8 @@ def wrap(options: argparse.Namespace) -> int:
         record = matrix.build_record(
             staged, git_before, matrix.git_source(root), environment, no_git
         )
-        for entry in record["artifacts"]:
-            release = origins[entry["target"]]
-            entry["from"], entry["from-sha256"] = release.origin, release.origin_sha256
+        for entry in record["artifacts"]:  # what each wheel's binaries were taken from
+            entry["from"] = origins[entry["target"]].files
         replaced = matrix.replace_artifacts(options.out, staged, record)
         matrix.print_table(replaced)
         print(f"{matrix.record_folder(options.out) / matrix.RECORD}: {len(staged)} wheels")
