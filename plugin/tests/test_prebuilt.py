@@ -243,17 +243,18 @@ def test_wrap_refuses_another_version(tmp_path: Path, monkeypatch, capsys) -> No
     assert not (project / "dist").exists()
 
 
-def go_macho(cpu: int) -> bytes:
+def go_macho(cpu: int, minos: tuple[int, int] = (11, 0)) -> bytes:
     """A thin Mach-O with Go build information, 16-byte aligned as Go writes it."""
-    head = crafted.macho(cpu)
+    head = crafted.macho(cpu, minos)
     return head + bytes(-len(head) % 16) + crafted.go_buildinfo()
 
 
 def test_wrap_goreleaser_dist_universal(tmp_path: Path, monkeypatch, capsys) -> None:
-    """GoReleaser's dist/ with a universal binary: one universal2 wheel holding it."""
+    """GoReleaser's dist/ with a universal binary: one universal2 wheel holding it, tagged
+    with the macOS its most demanding slice needs."""
     fat = crafted.fat(
         (crafted.CPU_X86_64, go_macho(crafted.CPU_X86_64)),
-        (crafted.CPU_ARM64, go_macho(crafted.CPU_ARM64)),
+        (crafted.CPU_ARM64, go_macho(crafted.CPU_ARM64, (12, 0))),  # the second slice
     )
     project = tmp_path / "project"
     project.mkdir()
@@ -262,9 +263,18 @@ def test_wrap_goreleaser_dist_universal(tmp_path: Path, monkeypatch, capsys) -> 
     monkeypatch.chdir(project)
     assert prebuilt.main([str(dist), "--out", "wheels"]) == 0, capsys.readouterr()
     (wheel,) = (project / "wheels").glob("*.whl")
-    assert wheel.name == "demo_tool-1.2.0-py3-none-macosx_11_0_universal2.whl"
+    assert wheel.name == "demo_tool-1.2.0-py3-none-macosx_12_0_universal2.whl"
     with zipfile.ZipFile(wheel) as archive:
         assert archive.read("demo_tool-1.2.0.data/scripts/demo") == fat
     record = json.loads((project / "wheels-record" / "BUILD.json").read_text())
     assert record["artifacts"][0]["from"] == {"goreleaser/demo_darwin_all/demo": sha(fat)}
     assert record["artifacts"][0]["target"] == "darwin/universal2"
+
+
+def test_host_binary_must_print_the_version(tmp_path: Path) -> None:
+    binary = tmp_path / "demo"
+    binary.write_text("#!/bin/sh\necho demo v1.3.0\n")
+    binary.chmod(0o755)
+    with pytest.raises(WrapError, match=r"`demo --version` prints 'demo v1\.3\.0', not 1\.2\.0"):
+        prebuilt.check_host_version(binary, "1.2.0")
+    prebuilt.check_host_version(binary, "1.3.0")
