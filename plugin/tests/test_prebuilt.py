@@ -169,9 +169,13 @@ def goreleaser_dist(dist: Path, binaries: dict[str, tuple[str, bytes]]) -> Path:
         (dist / folder / COMMAND).write_bytes(data)
         goos, goarch = folder.split("_")[1:3]
         path = f"{dist.name}/{folder}/{COMMAND}"
-        artifacts.append(
-            {"name": COMMAND, "path": path, "goos": goos, "goarch": goarch, "type": kind}
+        extra = {"Binary": COMMAND, "Ext": "", "ID": "demo"}
+        artifacts.append(  # the fields GoReleaser v2.17 writes (internal/artifact)
+            {"name": COMMAND, "path": path, "goos": goos, "goarch": goarch, "target": folder[5:]}
+            | {"internal_type": 4, "type": kind, "extra": extra}
         )
+    archive = {"name": "demo_1.2.0_linux_amd64.tar.gz", "path": "dist/demo.tar.gz"}
+    artifacts.append({**archive, "type": "Archive", "extra": {"Binaries": [COMMAND]}})
     artifacts.append({"name": "checksums.txt", "path": "dist/checksums.txt", "type": "Checksum"})
     (dist / "artifacts.json").write_text(json.dumps(artifacts), encoding="utf-8")
     metadata = {"project_name": "demo", "tag": "v1.2.0", "version": "1.2.0"}
@@ -185,7 +189,7 @@ def test_goreleaser_dist_reader(tmp_path: Path) -> None:
         tmp_path / "dist",
         {
             "demo_linux_amd64_v1": ("Binary", LINUX_AMD64),
-            "demo_darwin_all": ("Universal Binary", fat),
+            "demo_darwin_all": ("Binary", fat),
         },
     )
     found = prebuilt.from_goreleaser_dist(dist, [COMMAND])
@@ -259,7 +263,7 @@ def test_wrap_goreleaser_dist_universal(tmp_path: Path, monkeypatch, capsys) -> 
     project = tmp_path / "project"
     project.mkdir()
     (project / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
-    dist = goreleaser_dist(project / "goreleaser", {"demo_darwin_all": ("Universal Binary", fat)})
+    dist = goreleaser_dist(project / "goreleaser", {"demo_darwin_all": ("Binary", fat)})
     monkeypatch.chdir(project)
     assert prebuilt.main([str(dist), "--out", "wheels"]) == 0, capsys.readouterr()
     (wheel,) = (project / "wheels").glob("*.whl")

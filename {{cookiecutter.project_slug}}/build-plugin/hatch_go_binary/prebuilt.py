@@ -37,8 +37,10 @@ from hatch_go_binary.errors import BuildError
 FOLDER_VARIABLE = "HATCH_GO_BINARY_PREBUILT"  # the folder of one target's binaries
 CHECKSUMS = "checksums.txt"
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".zip")
-# GoReleaser's artifact types (internal/artifact: Type.String()) that are built binaries.
-BINARY_TYPES = ("Binary", "Universal Binary")
+# artifacts.json's "type" of a built binary: GoReleaser (v2.17, internal/artifact's
+# Type.String()) writes "Binary" for a build's output, a macOS universal binary (goarch
+# "all") and a binary uploaded bare alike; the headers tell them apart.
+BINARY_TYPE = "Binary"
 PROG = "python -m hatch_go_binary wrap"
 
 
@@ -290,7 +292,7 @@ def from_goreleaser_dist(dist: Path, commands: list[str]) -> list[Release]:
     """One Release per build target of artifacts.json's binaries."""
     groups: dict[str, dict[str, Path]] = {}
     for artifact in _read_json(dist / "artifacts.json", list):
-        if not isinstance(artifact, dict) or artifact.get("type") not in BINARY_TYPES:
+        if not isinstance(artifact, dict) or artifact.get("type") != BINARY_TYPE:
             continue
         command = _wanted(commands, PurePosixPath(str(artifact.get("name", ""))))
         if command is None:
