@@ -158,17 +158,13 @@ def macos_minimum(binary: Path) -> tuple[int, int]:
     from macholib.mach_o import LC_BUILD_VERSION, LC_VERSION_MIN_MACOSX
     from macholib.MachO import MachO
 
-    found = []
-    for header in MachO(str(binary)).headers:  # a universal binary: its most demanding CPU
-        for load_command, command, _data in header.commands:
+    def minimum(commands) -> tuple[int, int]:
+        for load_command, command, _data in commands:
             if load_command.cmd in (LC_BUILD_VERSION, LC_VERSION_MIN_MACOSX):
                 encoded = command.minos if load_command.cmd == LC_BUILD_VERSION else command.version
-                found.append((encoded >> 16, (encoded >> 8) & 0xFF))
-                break
-        else:
-            found = []
-            break
-    if not found:
+                return encoded >> 16, (encoded >> 8) & 0xFF
         why = "has no minimum macOS version (LC_BUILD_VERSION); cannot tag it."
         raise BuildError(f"{binary} {why}")
-    return max(found)
+
+    # a universal binary needs what its most demanding CPU's slice needs
+    return max(minimum(header.commands) for header in MachO(str(binary)).headers)
