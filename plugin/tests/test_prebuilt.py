@@ -282,3 +282,26 @@ def test_host_binary_must_print_the_version(tmp_path: Path) -> None:
     with pytest.raises(WrapError, match=r"`demo --version` prints 'demo v1\.3\.0', not 1\.2\.0"):
         prebuilt.check_host_version(binary, "1.2.0")
     prebuilt.check_host_version(binary, "1.3.0")
+
+
+def test_zip_link_refused(tmp_path: Path) -> None:
+    zipped = tmp_path / "link.zip"
+    with zipfile.ZipFile(zipped, "w") as archive:
+        link = zipfile.ZipInfo("demo")
+        link.external_attr = (0o120777) << 16  # a symbolic link, as zip -y stores one
+        archive.writestr(link, "/usr/bin/env")
+    with pytest.raises(WrapError, match="demo is a link"):
+        prebuilt.archive_binaries(zipped, [COMMAND])
+
+
+def test_hook_folder_lacking_a_command(tmp_path: Path) -> None:
+    from hatch_go_binary.config import read_settings
+    from hatch_go_binary.errors import BuildError
+
+    settings = read_settings(
+        {"tool": {"hatch-go-binary": {"commands": {"a": ".", "b": "./b"}}}}, tmp_path
+    )
+    (tmp_path / "taken").mkdir()
+    (tmp_path / "taken" / "a").write_bytes(LINUX_AMD64)
+    with pytest.raises(BuildError, match=r"HATCH_GO_BINARY_PREBUILT=.* has no b$"):
+        prebuilt.taken_binaries(tmp_path / "taken", settings)
