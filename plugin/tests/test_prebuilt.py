@@ -305,3 +305,31 @@ def test_hook_folder_lacking_a_command(tmp_path: Path) -> None:
     (tmp_path / "taken" / "a").write_bytes(LINUX_AMD64)
     with pytest.raises(BuildError, match=r"HATCH_GO_BINARY_PREBUILT=.* has no b$"):
         prebuilt.taken_binaries(tmp_path / "taken", settings)
+
+
+def wrap_one(tmp_path: Path, monkeypatch, binary: bytes) -> int:
+    """`wrap` of a release whose one archive holds BINARY as demo."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    archives = {"demo_1.2.0_linux_amd64.tar.gz": {"demo": binary}}
+    folder = release_folder(tmp_path / "release", archives)
+    monkeypatch.chdir(project)
+    try:
+        return prebuilt.main([str(folder), "--tag", "1.2.0", "--no-version-check"])
+    except SystemExit as stop:
+        return stop.code
+
+
+def test_dynamic_binary_judged_by_the_audit(tmp_path: Path, monkeypatch, capsys) -> None:
+    dynamic = crafted.go_elf(interpreter="/lib64/ld-linux-x86-64.so.2")
+    assert wrap_one(tmp_path, monkeypatch, dynamic) == 1
+    said = capsys.readouterr().out
+    assert "FAIL" in said and "[static]" in said and "this one is dynamic" in said
+    assert not (tmp_path / "project" / "dist").exists()
+
+
+def test_binary_without_build_information_refused(tmp_path: Path, monkeypatch, capsys) -> None:
+    """A packed binary (UPX) hides Go's build information, which the SBOM is made from."""
+    assert wrap_one(tmp_path, monkeypatch, crafted.elf()) == 1
+    assert "cannot read Go's build information from demo" in capsys.readouterr().err
