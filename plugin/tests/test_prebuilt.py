@@ -333,3 +333,20 @@ def test_binary_without_build_information_refused(tmp_path: Path, monkeypatch, c
     """A packed binary (UPX) hides Go's build information, which the SBOM is made from."""
     assert wrap_one(tmp_path, monkeypatch, crafted.elf()) == 1
     assert "cannot read Go's build information from demo" in capsys.readouterr().err
+
+
+def test_release_folder_is_not_the_output(tmp_path: Path, monkeypatch, capsys) -> None:
+    """GoReleaser writes to dist/ by default, where the wheels go by default too."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    dist = goreleaser_dist(project / "dist", {"demo_linux_amd64_v1": ("Binary", LINUX_AMD64)})
+    monkeypatch.chdir(project)
+    with pytest.raises(SystemExit):
+        prebuilt.main(["dist"])
+    assert "name another output folder with --out" in capsys.readouterr().err
+    assert sorted(path.name for path in dist.iterdir()) == [
+        "artifacts.json",
+        "demo_linux_amd64_v1",
+        "metadata.json",
+    ]

@@ -498,6 +498,14 @@ def _release_input(
     folder: Path = options.release
     if not folder.is_dir():
         raise WrapError(f"{folder} is not a folder")
+    out = options.out.resolve()
+    if out == folder.resolve() or folder.resolve() in out.parents:
+        # GoReleaser's dist/ is the plugin's default output too: twine upload dist/* would
+        # take the archives for distributions
+        raise WrapError(
+            f"{folder} holds the release, and the wheels would go to {options.out}: "
+            "name another output folder with --out (or GoReleaser's `dist:` setting)"
+        )
     if (folder / "artifacts.json").is_file():
         version = options.tag or goreleaser_version(folder)
         source = "--tag" if options.tag else f"{folder}/metadata.json"
