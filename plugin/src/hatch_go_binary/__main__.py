@@ -19,6 +19,8 @@ commands:
   checksums
           write dist-record/SHA256SUMS for the verified dist/ (--check: verify dist/ by it)
   sboms   copy the wheels' and the sdist's SBOMs to dist-record/sboms/
+  wrap    the binaries of a release already made (GoReleaser's dist/, or the release's
+          archives and checksums.txt with --tag) as audited wheels in dist/, unrebuilt
   upload  twine check dist/, then twine upload what the index lacks, refusing files it
           holds with other bytes (--index-url, --attestations; other options go to twine)
 """
@@ -46,6 +48,10 @@ def main(argv=None) -> int:
         from hatch_go_binary.shards import main as shards
 
         return shards(command, rest)
+    if command == "wrap":
+        from hatch_go_binary.prebuilt import main as wrap
+
+        return wrap(rest)
     if command == "upload":
         from hatch_go_binary.upload import main as upload
 

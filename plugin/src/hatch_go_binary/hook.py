@@ -24,7 +24,7 @@ from typing import Any
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-from hatch_go_binary import buildinfo, sbom, sdist, tags, toolchain, wheelzip
+from hatch_go_binary import buildinfo, prebuilt, sbom, sdist, tags, toolchain, wheelzip
 from hatch_go_binary.build import Binary, Built, build_binaries
 from hatch_go_binary.config import Settings, check_hook_table, read_settings
 from hatch_go_binary.errors import BuildError
@@ -85,17 +85,23 @@ class GoBinaryBuildHook(BuildHookInterface):
             sdist.refuse_ignored_files(Path(self.root), self.build_config)
             self._add_sdist_sbom(build_data)
             return
-        self._target = target = chosen_target(settings)
-        self._built = built = build_binaries(
-            Path(self.root), settings, target, self.metadata.version, self.app.display_info
-        )
+        taken = os.environ.get(prebuilt.FOLDER_VARIABLE)
+        if taken:  # `wrap`: a release's binaries, not compiled here
+            target, built = prebuilt.taken_binaries(Path(taken), settings)
+            self._target, self._built = target, built
+        else:
+            self._target = target = chosen_target(settings)
+            self._built = built = build_binaries(
+                Path(self.root), settings, target, self.metadata.version, self.app.display_info
+            )
         for warning in built.warnings:
             self.app.display_warning(f"warning: {warning}")
         macos = None
         if target.startswith("darwin/"):  # the wheel needs what its most demanding binary needs
             macos = max(tags.macos_minimum(binary.path) for binary in built.binaries)
         build_data["pure_python"] = False
-        build_data["tag"] = f"py3-none-{tags.platform_tag(target, settings.glibc, macos)}"
+        glibc = None if taken else settings.glibc  # a release's binary: the audit judges it
+        build_data["tag"] = f"py3-none-{tags.platform_tag(target, glibc, macos)}"
 
     def _refuse_entry_point_clash(self, settings: Settings) -> None:
         """A [project.scripts] entry named like a command would install a Python wrapper

@@ -347,6 +347,17 @@ def go_environment(settings: Settings, root: Path) -> dict:
     return goenv.changed_environment(go, {**os.environ, **go_env}, root, settings.cgo)
 
 
+def missing_deflate() -> str | None:
+    """What to install when an isolated build would compress with libdeflate and this
+    Python cannot: the wheels built here must be the same."""
+    if has_a_wheel_here(DEFLATE_PLATFORMS) and find_spec("deflate") is None:
+        return (
+            f"the wheels are compressed with libdeflate here: `pip install {DEFLATE_REQUIREMENT}` "
+            "(see `python -m hatch_go_binary requirements`)"
+        )
+    return None
+
+
 def parse_args(argv: list[str] | None, parser: argparse.ArgumentParser) -> argparse.Namespace:
     parser.add_argument("targets", nargs="*", help="Go targets such as linux/arm64 (default: all)")
     parser.add_argument("--out", type=Path, default=Path("dist"), help="output folder (dist)")
@@ -438,13 +449,9 @@ def main(argv: list[str] | None = None) -> int:
         settings = read_settings(load_pyproject(root), root)
     except BuildError as error:
         parser.exit(2, f"{parser.prog}: {error}\n")
-    if has_a_wheel_here(DEFLATE_PLATFORMS) and find_spec("deflate") is None:
-        # an isolated build would compress with libdeflate: these wheels must be the same
-        parser.exit(
-            2,
-            f"{parser.prog}: the wheels are compressed with libdeflate here: "
-            f"`pip install {DEFLATE_REQUIREMENT}` (see `python -m hatch_go_binary requirements`)\n",
-        )
+    missing = missing_deflate()
+    if missing:
+        parser.exit(2, f"{parser.prog}: {missing}\n")
     unknown = [target for target in options.targets if target not in settings.targets]
     if unknown:
         parser.exit(

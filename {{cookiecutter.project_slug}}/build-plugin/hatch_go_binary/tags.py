@@ -35,6 +35,8 @@ MANYLINUX_FLOORS = {"riscv64": (2, 31)}
 MANYLINUX2014_ARCHES = ("x86_64", "i686", "aarch64", "armv7l", "ppc64", "ppc64le", "s390x")
 WINDOWS_TAGS = {"amd64": "win_amd64", "arm64": "win_arm64", "386": "win32"}
 MACOS_ARCHES = {"amd64": "x86_64", "arm64": "arm64"}
+# A fat Mach-O with both CPUs (GoReleaser's universal binaries): wrapped, never built.
+MACOS_UNIVERSAL = "darwin/universal2"
 KNOWN_TARGETS = (
     tuple(f"linux/{arch}" for arch in LINUX_ARCHES)
     + tuple(f"darwin/{arch}" for arch in MACOS_ARCHES)
@@ -147,7 +149,8 @@ def platform_tag(target: str, glibc: tuple[int, int] | None, macos: tuple[int, i
     if macos is None:
         raise BuildError(f"a {target} binary needs its minimum macOS to be tagged")
     major, minor = macos_tag_version(*macos)
-    return f"macosx_{major}_{minor}_{MACOS_ARCHES[goarch]}"
+    arch = "universal2" if target == MACOS_UNIVERSAL else MACOS_ARCHES[goarch]
+    return f"macosx_{major}_{minor}_{arch}"
 
 
 def macos_minimum(binary: Path) -> tuple[int, int]:
@@ -155,8 +158,13 @@ def macos_minimum(binary: Path) -> tuple[int, int]:
     from macholib.mach_o import LC_BUILD_VERSION, LC_VERSION_MIN_MACOSX
     from macholib.MachO import MachO
 
-    for load_command, command, _data in MachO(str(binary)).headers[0].commands:
-        if load_command.cmd in (LC_BUILD_VERSION, LC_VERSION_MIN_MACOSX):
-            encoded = command.minos if load_command.cmd == LC_BUILD_VERSION else command.version
-            return encoded >> 16, (encoded >> 8) & 0xFF
-    raise BuildError(f"{binary} has no minimum macOS version (LC_BUILD_VERSION); cannot tag it.")
+    def minimum(commands) -> tuple[int, int]:
+        for load_command, command, _data in commands:
+            if load_command.cmd in (LC_BUILD_VERSION, LC_VERSION_MIN_MACOSX):
+                encoded = command.minos if load_command.cmd == LC_BUILD_VERSION else command.version
+                return encoded >> 16, (encoded >> 8) & 0xFF
+        why = "has no minimum macOS version (LC_BUILD_VERSION); cannot tag it."
+        raise BuildError(f"{binary} {why}")
+
+    # a universal binary needs what its most demanding CPU's slice needs
+    return max(minimum(header.commands) for header in MachO(str(binary)).headers)
