@@ -244,7 +244,9 @@ def test_a_few_pyproject_lines_ship_the_tool(
     run_ok([uv(), "pip", "install", "-q", "--python", python, f"hatch-go-binary[audit]=={PLUGIN_VERSION}"], env=env)
     needed = run_ok([python, "-m", "hatch_go_binary", "requirements", "--audit"], cwd=repository).stdout.split()
     run_ok([uv(), "pip", "install", "-q", "--python", python, *needed], env=env)
-    run_ok([python, "-m", "hatch_go_binary", "build", "--out", "dist", "linux/amd64", "windows/amd64"], cwd=repository)
+    # env: the index that serves the plugin, where the sdist check's isolated build finds it
+    build = [python, "-m", "hatch_go_binary", "build", "--out", "dist", "linux/amd64", "windows/amd64"]
+    run_ok(build, cwd=repository, env=env)
     built = sorted(path.name for path in (repository / "dist").glob("*.whl"))
     assert built == [
         host.name,

@@ -462,5 +462,5 @@ def test_without_any_go_the_build_says_how_to_get_one(matrix: Path, tmp_path: Pa
         [venv / "bin" / "python", "-m", "pip", "install", str(sdist)], capture_output=True, text=True, env=env
     )
     assert done.returncode != 0
-    assert "needs Go 1.25.0 or newer on PATH, and none was found" in done.stdout + done.stderr
+    assert "asks for Go 1.25.0 or newer: there is no go on PATH" in done.stdout + done.stderr
     assert "https://go.dev/dl/" in done.stdout + done.stderr

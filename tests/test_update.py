@@ -27,6 +27,8 @@ from packaging.version import Version
 PROJECT = "{{cookiecutter.project_slug}}"  # the project folder inside the template
 SLUG, PACKAGE, COMMAND = DEFAULTS["project_slug"], DEFAULTS["package_name"], DEFAULTS["command_name"]
 WORKFLOW = ".github/workflows/ci.yml"
+# Its name in the template: "pypi-ci.yml" for a project packaging an existing module.
+WORKFLOW_SOURCE = ".github/workflows/{% if cookiecutter.starter_code == 'no' %}pypi-{% endif %}ci.yml"
 DIRTY = "Destination repository is dirty; cannot continue. Please commit or stash your local changes and retry."
 CONFLICT_START, CONFLICT_END = "<<<<<<< before updating", ">>>>>>> after updating"
 UNMERGED = {"DD", "AU", "UD", "UA", "DU", "AA", "UU"}  # `git status --porcelain` codes
@@ -76,7 +78,7 @@ class TemplateRepo:
 
     def ensure_workflow(self) -> None:
         """Give projects a workflow, if the template has none yet."""
-        path = self.path(WORKFLOW)
+        path = self.path(WORKFLOW_SOURCE)
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(
@@ -86,7 +88,7 @@ class TemplateRepo:
             )
 
     def harden_workflow(self) -> None:
-        path = self.path(WORKFLOW)
+        path = self.path(WORKFLOW_SOURCE)
         text = path.read_text(encoding="utf-8")
         addition = "\n# The workflow token may only read.\n"
         if "\npermissions:" not in text:

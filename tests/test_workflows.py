@@ -504,9 +504,9 @@ def test_every_install_in_the_sessions_is_from_a_hashed_lock(rendered: Path) -> 
         text = ast.unparse(call)
         assert "pip" not in text and "install" not in text, text
     assert "build = ['uv', 'build', '--wheel'," in ast.unparse(functions["tests"])
-    assert "session.run(*build, str(build_lock), '--require-build-hashes', '--no-build')" in ast.unparse(
-        functions["tests"]
-    )
+    tests = ast.unparse(functions["tests"])
+    assert "build += [str(build_lock), '--require-build-hashes', '--no-build']" in tests
+    assert "session.run(*build, '--preview-features', 'build-dependency-hashes')" in tests
     # the locks it names exist
     used = set(re.findall(r'(?:install|check)_lock\(session, "(\w+)"', noxfile))
     assert used == {"toolchain", "lint", "test", "build", "publish"}
