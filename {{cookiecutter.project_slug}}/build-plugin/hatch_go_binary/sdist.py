@@ -32,7 +32,6 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-from hatchling.builders.constants import EXCLUDED_FILES
 
 from hatch_go_binary import tags
 from hatch_go_binary.config import Settings
@@ -108,6 +107,9 @@ def git_ignored_files(root: Path) -> list[str]:
 def _ships(config: Any, relative: str) -> bool:
     """Whether hatchling's selection (CONFIG, its builder config) puts the project file
     RELATIVE (with `/`) in the archive: the checks hatchling's walk makes, for one file."""
+    # Imported here: the release gate imports this module on a Python without hatchling.
+    from hatchling.builders.constants import EXCLUDED_FILES
+
     parts = relative.split("/")
     if parts[-1] in EXCLUDED_FILES:
         return False
