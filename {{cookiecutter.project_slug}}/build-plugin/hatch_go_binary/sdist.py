@@ -32,7 +32,6 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-
 from hatch_go_binary import tags
 from hatch_go_binary.config import Settings
 from hatch_go_binary.errors import BuildError
