@@ -488,7 +488,10 @@ def test_the_release_jobs_take_over_only_what_the_build_made(project: Path, tmp_
         for step in job.get("steps", [])
         if "download-artifact" in step.get("uses", "")
     ]
-    assert downloads and all(download == {"name": "dist", "path": "."} for download in downloads)
+    whole = [download for download in downloads if download.get("name") == "dist"]
+    assert whole and all(download == {"name": "dist", "path": "."} for download in whole)
+    # the one other download: the gather job takes the shard jobs' folders (fan-out)
+    assert [download for download in downloads if download not in whole] == [{"pattern": "shard-*", "path": "shards"}]
     checks = [
         step
         for job in ("check-version", "publish", "github-release")
